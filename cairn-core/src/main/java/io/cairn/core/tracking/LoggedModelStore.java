@@ -1,0 +1,28 @@
+package io.cairn.core.tracking;
+
+import io.cairn.core.search.Filter;
+import io.cairn.core.search.OrderBy;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Where MLflow 3 logged models are kept. Thread-safe; each method is one transaction. */
+public interface LoggedModelStore {
+  void createLoggedModel(LoggedModel model);
+
+  /** The model, deleted ones included; callers decide whether a deleted model may be seen. */
+  Optional<LoggedModel> getLoggedModel(String modelId);
+
+  void updateLoggedModelStatus(String modelId, LoggedModelStatus status, String message, long now);
+
+  void deleteLoggedModel(String modelId, long now);
+
+  void setLoggedModelTags(String modelId, List<Tag> tags, long now);
+
+  boolean deleteLoggedModelTag(String modelId, String key);
+
+  void logLoggedModelParams(String modelId, List<Param> params);
+
+  List<LoggedModel> searchLoggedModels(
+      Collection<String> experimentIds, Filter filter, List<OrderBy> orderBy, int limit, long offset);
+}

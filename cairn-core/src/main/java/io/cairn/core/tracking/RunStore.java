@@ -1,0 +1,56 @@
+package io.cairn.core.tracking;
+
+import io.cairn.core.search.Filter;
+import io.cairn.core.search.OrderBy;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where runs and everything logged to them are kept. Thread-safe; each method is one transaction, so
+ * a batch is stored whole or not at all. Params never change once logged: logging a different value
+ * for a key fails with INVALID_PARAMETER_VALUE and stores nothing of the batch.
+ */
+public interface RunStore {
+  void createRun(RunInfo info, List<Tag> tags);
+
+  Optional<Run> getRun(String runId);
+
+  /** The run's attributes alone, without its data; cheap, for checks before writes. */
+  Optional<RunInfo> getRunInfo(String runId);
+
+  void updateRun(String runId, RunStatus status, Long endTime, String runName);
+
+  void setRunLifecycle(String runId, LifecycleStage stage, long now);
+
+  /**
+   * Stores metrics, params and tags in one transaction, and updates each metric's latest, minimum and
+   * maximum. Metrics carrying a {@code modelId} are also recorded on that logged model.
+   */
+  void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags);
+
+  boolean deleteTag(String runId, String key);
+
+  List<Run> searchRuns(
+      Collection<String> experimentIds,
+      ViewType viewType,
+      Filter filter,
+      List<OrderBy> orderBy,
+      int limit,
+      long offset);
+
+  /** Points of one metric ordered by step, timestamp and value. */
+  List<Metric> getMetricHistory(String runId, String key, int limit, long offset);
+
+  /**
+   * Per run, the points of one metric with {@code startStep <= step <= endStep} (null: no bound),
+   * reduced to at most {@code maxPoints} per run, keeping the first, last, lowest and highest point
+   * of each step bucket.
+   */
+  List<Metric> getMetricHistorySampled(
+      Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints);
+
+  void logInputs(String runId, List<DatasetInput> datasets, List<String> modelIds);
+
+  void logOutputs(String runId, List<ModelOutput> outputs);
+}

@@ -1,0 +1,198 @@
+package io.cairn.storage.local;
+
+import io.cairn.core.artifact.ArtifactEntry;
+import io.cairn.core.artifact.ArtifactPath;
+import io.cairn.core.artifact.ArtifactRepository;
+import io.cairn.core.error.CairnException;
+import io.cairn.core.error.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Artifacts in a local folder. No symbolic link inside the folder is ever followed, so nothing
+ * outside it can be read or written. Uploads stream into a hidden temporary file beside the target
+ * and are renamed into place atomically.
+ */
+public final class LocalArtifactRepository implements ArtifactRepository {
+  static final String TEMP_PREFIX = ".cairn-upload-";
+  private final Path root;
+
+  /** Creates the folder when missing. Fails with INVALID_STATE when it cannot be written. */
+  public LocalArtifactRepository(Path root) {
+    try {
+      Files.createDirectories(root);
+      this.root = root.toRealPath();
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.INVALID_STATE,
+          "Cannot create the artifact folder " + root + ": " + e.getMessage(), e);
+    }
+    if (!Files.isWritable(this.root)) {
+      throw new CairnException(ErrorCode.INVALID_STATE,
+          "The artifact folder " + this.root + " is not writable");
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The file system path of an artifact path, refusing any symbolic link along the way. */
+  private Path resolve(ArtifactPath path) {
+    Path current = root;
+    for (String part : path.parts()) {
+      current = current.resolve(part);
+      if (Files.isSymbolicLink(current)) {
+        throw CairnException.invalid(
+            "Invalid artifact path '%s': it passes through a symbolic link", path);
+      }
+    }
+    if (!current.normalize().startsWith(root)) {
+      throw CairnException.invalid("Invalid artifact path '%s': it leaves the artifact root", path);
+    }
+    return current;
+  }
+
+  @Override
+  public List<ArtifactEntry> list(ArtifactPath directory) {
+    Path dir = resolve(directory);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<ArtifactEntry> entries = new ArrayList<>();
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        if (name.startsWith(TEMP_PREFIX) || Files.isSymbolicLink(child)) {
+          continue;
+        }
+        BasicFileAttributes attrs =
+            Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        entries.add(new ArtifactEntry(name, attrs.isDirectory(), attrs.isDirectory() ? 0 : attrs.size()));
+      }
+    } catch (IOException e) {
+      throw failure("list", directory, e);
+    }
+    entries.sort(Comparator.comparing(ArtifactEntry::name));
+    return entries;
+  }
+
+  @Override
+  public InputStream open(ArtifactPath file) {
+    Path p = resolve(file);
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      throw CairnException.notFound("No artifact at '%s'", file);
+    }
+    try {
+      return Files.newInputStream(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw CairnException.notFound("No artifact at '%s'", file);
+    } catch (IOException e) {
+      throw failure("read", file, e);
+    }
+  }
+
+  @Override
+  public long size(ArtifactPath file) {
+    Path p = resolve(file);
+    try {
+      return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public long write(ArtifactPath file, InputStream content) {
+    if (file.isRoot()) {
+      throw CairnException.invalid("Invalid artifact path '': a file name is required");
+    }
+    Path target = resolve(file);
+    Path temp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      resolve(file); // re-check: a link may have appeared while creating the parents
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw CairnException.invalid("Invalid artifact path '%s': it is a directory", file);
+      }
+      temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+      long written = Files.copy(content, temp);
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return written;
+    } catch (IOException | UncheckedIOException e) {
+      deleteQuietly(temp);
+      if (e instanceof java.nio.file.FileAlreadyExistsException
+          || e instanceof java.nio.file.NotDirectoryException) {
+        throw CairnException.invalid(
+            "Invalid artifact path '%s': a file stands where a directory is needed", file);
+      }
+      throw failure("write", file, e instanceof IOException io ? io : new IOException(e));
+    } catch (RuntimeException e) {
+      deleteQuietly(temp);
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean delete(ArtifactPath path) {
+    if (path.isRoot()) {
+      throw CairnException.invalid("Refusing to delete the artifact root");
+    }
+    Path p = resolve(path);
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      Files.walkFileTree(p, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+          Files.delete(f);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.delete(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+      return true;
+    } catch (IOException e) {
+      throw failure("delete", path, e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // best effort: the temp file is hidden from listings anyway
+      }
+    }
+  }
+
+  private static CairnException failure(String action, ArtifactPath path, IOException e) {
+    return new CairnException(ErrorCode.INTERNAL_ERROR,
+        "Could not " + action + " the artifact '" + path + "': " + e.getClass().getSimpleName(), e);
+  }
+}

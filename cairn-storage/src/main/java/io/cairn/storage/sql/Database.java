@@ -1,0 +1,195 @@
+package io.cairn.storage.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.cairn.core.error.CairnException;
+import io.cairn.core.error.ErrorCode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata database: a HikariCP pool, the dialect, and Flyway migrations run at start. Work is
+ * lent a {@link Tx} through {@link #read} (autocommit) or {@link #write} (one transaction, committed
+ * when the callback returns, rolled back when it throws). Thread-safe; the owner closes it.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /** Work done with a {@link Tx}. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Tx tx) throws SQLException;
+  }
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+
+  private Database(HikariDataSource pool, Dialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
+  }
+
+  /**
+   * Opens the pool and brings the schema up to date. Fails with TEMPORARILY_UNAVAILABLE when the
+   * database cannot be reached and INVALID_STATE when its schema is newer than this code.
+   */
+  public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+    Dialect dialect = Dialect.of(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setPoolName("cairn-db");
+    config.setMaximumPoolSize(poolSize);
+    config.setConnectionTimeout(10_000);
+    if (user != null && !user.isEmpty()) {
+      config.setUsername(user);
+    }
+    if (password != null && !password.isEmpty()) {
+      config.setPassword(password);
+    }
+    if (dialect == Dialect.SQLITE) {
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "NORMAL");
+      config.addDataSourceProperty("foreign_keys", "true");
+      config.addDataSourceProperty("busy_timeout", "30000");
+      config.addDataSourceProperty("case_sensitive_like", "true");
+      config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    } else {
+      config.addDataSourceProperty("connectTimeout", "5");
+      config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    }
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "Cannot connect to the database " + mask(jdbcUrl) + ": " + rootMessage(e), e);
+    }
+    try {
+      migrate(pool, dialect);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new Database(pool, dialect);
+  }
+
+  private static void migrate(DataSource dataSource, Dialect dialect) {
+    Flyway flyway = Flyway.configure()
+        .dataSource(dataSource)
+        .locations(dialect.migrationLocation())
+        .table("cairn_schema_history")
+        .baselineOnMigrate(false)
+        .load();
+    MigrationInfo[] future = Arrays.stream(flyway.info().all())
+        .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS
+            || m.getState() == MigrationState.FUTURE_FAILED)
+        .toArray(MigrationInfo[]::new);
+    if (future.length > 0) {
+      throw new CairnException(ErrorCode.INVALID_STATE,
+          "The database schema is at version " + future[future.length - 1].getVersion()
+              + ", newer than this Cairn understands; upgrade Cairn, or point it at another database");
+    }
+    flyway.migrate();
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The pool, for metrics. */
+  public HikariDataSource pool() {
+    return pool;
+  }
+
+  public <T> T read(Work<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.run(new Tx(c, dialect));
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  public <T> T write(Work<T> work) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(new Tx(c, dialect));
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  /** True when the database answers a trivial query. */
+  public boolean isReady() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  public static boolean isUniqueViolation(SQLException e) {
+    return "23505".equals(e.getSQLState())
+        || (e.getErrorCode() == 19 && String.valueOf(e.getMessage()).contains("UNIQUE"))
+        || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT_PRIMARYKEY")
+        || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT_UNIQUE");
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      LOG.warn("Rollback failed: {}", e.getMessage());
+    }
+  }
+
+  /** Turns a database failure into a Cairn error that tells the client nothing about SQL. */
+  static CairnException translate(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof SQLTransientConnectionException || state.startsWith("08")
+        || state.equals("40001") || state.equals("40P01") || state.equals("57P01")
+        || message.contains("SQLITE_BUSY") || message.contains("database is locked")) {
+      LOG.warn("Database temporarily unavailable: {}", message);
+      return new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "The metadata database is busy or unreachable; try again", e);
+    }
+    LOG.error("Database failure", e);
+    return new CairnException(ErrorCode.INTERNAL_ERROR,
+        "The metadata database failed to complete the request; the server log has details", e);
+  }
+
+  static String mask(String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

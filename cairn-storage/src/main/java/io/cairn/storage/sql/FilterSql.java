@@ -1,0 +1,163 @@
+package io.cairn.storage.sql;
+
+import io.cairn.core.error.CairnException;
+import io.cairn.core.search.Aggregate;
+import io.cairn.core.search.EntityType;
+import io.cairn.core.search.Filter;
+import io.cairn.core.search.Identifier;
+import io.cairn.core.search.Op;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Compiles a parsed {@link Filter} into a SQL condition with bound arguments, so that searches are
+ * answered by the database. Comparisons on metrics, params and tags become
+ * {@code id IN (SELECT ...)} semi-joins, which both databases drive from the (key, value) indexes;
+ * a missing key never matches, as in MLflow, except with IS NULL.
+ */
+final class FilterSql {
+  /** A key-value table hanging off the searched entity (params, tags, latest metrics...). */
+  record KeyedTable(String table, String idColumn, String extraCondition) {}
+
+  /** How one searchable entity maps onto tables and columns. */
+  record Entity(
+      String idColumn,
+      Map<String, String> attributeColumns,
+      Map<EntityType, KeyedTable> keyed,
+      BiFunction<String, Object, Object> valueMapper) {}
+
+  private final Entity entity;
+  private final Dialect dialect;
+  private final StringBuilder sql = new StringBuilder();
+  private final List<Object> args;
+
+  private FilterSql(Entity entity, Dialect dialect, List<Object> args) {
+    this.entity = entity;
+    this.dialect = dialect;
+    this.args = args;
+  }
+
+  /** Appends the condition for {@code filter} (or TRUE when null) and adds its arguments to {@code args}. */
+  static String compile(Filter filter, Entity entity, Dialect dialect, List<Object> args) {
+    if (filter == null) {
+      return "1 = 1";
+    }
+    FilterSql compiler = new FilterSql(entity, dialect, args);
+    compiler.append(filter);
+    return compiler.sql.toString();
+  }
+
+  private void append(Filter filter) {
+    if (filter instanceof Filter.And and) {
+      join(and.parts(), " AND ");
+    } else if (filter instanceof Filter.Or or) {
+      join(or.parts(), " OR ");
+    } else {
+      comparison((Filter.Comparison) filter);
+    }
+  }
+
+  private void join(List<Filter> parts, String operator) {
+    sql.append('(');
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) {
+        sql.append(operator);
+      }
+      append(parts.get(i));
+    }
+    sql.append(')');
+  }
+
+  private void comparison(Filter.Comparison c) {
+    Identifier id = c.identifier();
+    switch (id.type()) {
+      case ATTRIBUTE -> {
+        String column = entity.attributeColumns().get(id.key());
+        if (column == null) {
+          throw CairnException.invalid("Invalid attribute '%s' in filter", id.key());
+        }
+        predicate(column, c.op(), entity.valueMapper().apply(id.key(), c.value()));
+      }
+      case DATASET -> dataset(id.key(), c.op(), c.value());
+      default -> keyed(id, c.op(), c.value());
+    }
+  }
+
+  private void keyed(Identifier id, Op op, Object value) {
+    KeyedTable table = entity.keyed().get(id.type());
+    if (table == null) {
+      throw CairnException.invalid("Cannot filter on %s here", id.type().name().toLowerCase());
+    }
+    String sub = "SELECT k." + table.idColumn() + " FROM " + table.table() + " k WHERE k.key = ?";
+    args.add(id.key());
+    if (op == Op.IS_NULL || op == Op.IS_NOT_NULL) {
+      sql.append(entity.idColumn()).append(op == Op.IS_NULL ? " NOT IN (" : " IN (").append(sub)
+          .append(')');
+      return;
+    }
+    sql.append(entity.idColumn()).append(" IN (").append(sub);
+    String valueColumn = "k.value";
+    if (id.aggregate() != Aggregate.LAST && !table.table().equals("latest_metrics")) {
+      throw CairnException.invalid("min() and max() of metrics are kept for runs only");
+    }
+    if (id.type() == EntityType.METRIC) {
+      if (id.aggregate() == Aggregate.MIN) {
+        valueColumn = "k.min_value";
+      } else if (id.aggregate() == Aggregate.MAX) {
+        valueColumn = "k.max_value";
+      } else if (table.extraCondition() != null) {
+        sql.append(" AND ").append(table.extraCondition());
+      }
+    }
+    sql.append(" AND ");
+    predicate(valueColumn, op, value);
+    sql.append(')');
+  }
+
+  private void dataset(String key, Op op, Object value) {
+    KeyedTable table = entity.keyed().get(EntityType.DATASET);
+    if (table == null) {
+      throw CairnException.invalid("Cannot filter on datasets here");
+    }
+    String column = switch (key) {
+      case "name" -> "d.name";
+      case "digest" -> "d.digest";
+      default -> "t.value";
+    };
+    sql.append(entity.idColumn()).append(" IN (SELECT i.run_uuid FROM run_dataset_inputs i JOIN")
+        .append(" datasets d ON d.dataset_uuid = i.dataset_uuid");
+    if (key.equals("context")) {
+      sql.append(" JOIN run_dataset_input_tags t ON t.run_uuid = i.run_uuid AND t.dataset_uuid ="
+          + " i.dataset_uuid AND t.key = 'mlflow.data.context'");
+    }
+    sql.append(" WHERE ");
+    predicate(column, op, value);
+    sql.append(')');
+  }
+
+  private void predicate(String column, Op op, Object value) {
+    switch (op) {
+      case IS_NULL -> sql.append(column).append(" IS NULL");
+      case IS_NOT_NULL -> sql.append(column).append(" IS NOT NULL");
+      case IN, NOT_IN -> {
+        List<?> values = (List<?>) value;
+        sql.append(column).append(op == Op.IN ? " IN (" : " NOT IN (")
+            .append(Tx.placeholders(values.size())).append(')');
+        args.addAll(values);
+      }
+      case LIKE -> {
+        sql.append(column).append(" LIKE ?");
+        args.add(value);
+      }
+      case ILIKE -> {
+        sql.append(dialect.ilike(column));
+        args.add(value);
+      }
+      default -> {
+        sql.append(column).append(' ').append(op.symbol()).append(" ?");
+        args.add(value);
+      }
+    }
+  }
+}

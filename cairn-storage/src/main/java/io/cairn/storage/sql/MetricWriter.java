@@ -1,0 +1,102 @@
+package io.cairn.storage.sql;
+
+import io.cairn.core.tracking.Metric;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes metric points and keeps each run's per-key summary (latest point, minimum, maximum) up to
+ * date in the same transaction. A batch is first folded per key in memory, so the summary table
+ * takes one upsert per key, not per point.
+ */
+final class MetricWriter {
+  /** The fold of one key's points within a batch. */
+  private static final class Summary {
+    Metric latest;
+    Double min;
+    Double max;
+
+    void add(Metric m) {
+      if (latest == null || newer(m, latest)) {
+        latest = m;
+      }
+      double v = m.value();
+      if (!Double.isNaN(v)) {
+        min = min == null ? v : Math.min(min, v);
+        max = max == null ? v : Math.max(max, v);
+      }
+    }
+  }
+
+  void write(Tx tx, String runId, List<Metric> metrics) throws SQLException {
+    if (metrics.isEmpty()) {
+      return;
+    }
+    List<Object[]> points = new ArrayList<>(metrics.size());
+    List<Object[]> modelPoints = new ArrayList<>();
+    Map<String, Summary> summaries = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      boolean nan = Double.isNaN(m.value());
+      double stored = nan ? 0.0 : m.value();
+      points.add(new Object[] {runId, m.key(), m.step(), m.timestamp(), stored, nan});
+      summaries.computeIfAbsent(m.key(), k -> new Summary()).add(m);
+      if (m.modelId() != null && !m.modelId().isEmpty()) {
+        modelPoints.add(new Object[] {m.modelId(), m.key(), m.step(), m.timestamp(), stored, nan,
+            runId, nullToEmpty(m.datasetName()), nullToEmpty(m.datasetDigest())});
+      }
+    }
+    tx.batch("INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan)"
+        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", points);
+    tx.batch(latestUpsert(tx.dialect()), summaryRows(runId, summaries));
+    tx.batch("INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan,"
+        + " run_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT DO NOTHING", modelPoints);
+  }
+
+  private static List<Object[]> summaryRows(String runId, Map<String, Summary> summaries) {
+    List<Object[]> rows = new ArrayList<>(summaries.size());
+    summaries.forEach((key, s) -> {
+      boolean nan = Double.isNaN(s.latest.value());
+      rows.add(new Object[] {runId, key, nan ? 0.0 : s.latest.value(), s.latest.timestamp(),
+          s.latest.step(), nan, s.min, s.max});
+    });
+    return rows;
+  }
+
+  /**
+   * The summary upsert. SET expressions see the row as it was before the update, so each column
+   * compares the new point with the old latest one by (step, timestamp, value), MLflow's order.
+   */
+  private static String latestUpsert(Dialect d) {
+    String newer = "(excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step,"
+        + " latest_metrics.timestamp, latest_metrics.value)";
+    return "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan, min_value,"
+        + " max_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET"
+        + " value = CASE WHEN " + newer + " THEN excluded.value ELSE latest_metrics.value END,"
+        + " timestamp = CASE WHEN " + newer + " THEN excluded.timestamp"
+        + " ELSE latest_metrics.timestamp END,"
+        + " step = CASE WHEN " + newer + " THEN excluded.step ELSE latest_metrics.step END,"
+        + " is_nan = CASE WHEN " + newer + " THEN excluded.is_nan ELSE latest_metrics.is_nan END,"
+        + " min_value = COALESCE(" + d.least("latest_metrics.min_value", "excluded.min_value")
+        + ", latest_metrics.min_value, excluded.min_value),"
+        + " max_value = COALESCE(" + d.greatest("latest_metrics.max_value", "excluded.max_value")
+        + ", latest_metrics.max_value, excluded.max_value)";
+  }
+
+  static boolean newer(Metric a, Metric b) {
+    if (a.step() != b.step()) {
+      return a.step() > b.step();
+    }
+    if (a.timestamp() != b.timestamp()) {
+      return a.timestamp() > b.timestamp();
+    }
+    return Double.compare(a.value(), b.value()) >= 0;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,139 @@
+package io.cairn.server;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cairn.core.error.CairnException;
+import io.cairn.core.error.ErrorCode;
+import io.cairn.core.tracking.ArtifactLocations;
+import io.cairn.core.tracking.ExperimentService;
+import io.cairn.core.tracking.Ids;
+import io.cairn.core.tracking.LoggedModelService;
+import io.cairn.core.tracking.RunNames;
+import io.cairn.core.tracking.RunService;
+import io.cairn.server.http.ErrorHandling;
+import io.cairn.server.mlflow.MlflowRoutes;
+import io.cairn.server.ops.OpsEndpoints;
+import io.cairn.server.ops.RequestObserver;
+import io.cairn.storage.local.LocalArtifactRepository;
+import io.cairn.storage.sql.Database;
+import io.cairn.storage.sql.SqlExperimentStore;
+import io.cairn.storage.sql.SqlLoggedModelStore;
+import io.cairn.storage.sql.SqlRunStore;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The composition root: opens the stores, builds the services and serves them over HTTP. Created
+ * with {@link #start}; the owner calls {@link #close}. Start-up failures are {@link CairnException}s
+ * whose message is one sentence for the operator.
+ */
+public final class CairnServer implements AutoCloseable {
+  public static final String VERSION = "0.1.0";
+  private final Database db;
+  private final Javalin app;
+  private final PrometheusMeterRegistry registry;
+
+  private CairnServer(Database db, Javalin app, PrometheusMeterRegistry registry) {
+    this.db = db;
+    this.app = app;
+    this.registry = registry;
+  }
+
+  public static CairnServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC(), Ids.secure(), new RunNames(new SecureRandom()));
+  }
+
+  public static CairnServer start(ServerConfig config, Clock clock, Ids ids, RunNames names) {
+    prepareDataDir(config);
+    LocalArtifactRepository artifacts = new LocalArtifactRepository(config.artifactsDir());
+    Database db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 10);
+    try {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmGcMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      db.pool().setMetricRegistry(registry);
+
+      ExperimentService experiments = new ExperimentService(
+          new SqlExperimentStore(db), ArtifactLocations.proxied(), clock);
+      RunService runs = new RunService(new SqlRunStore(db), experiments, ids, names, clock);
+      LoggedModelService models = new LoggedModelService(
+          new SqlLoggedModelStore(db), experiments, ids, names, clock);
+
+      ObjectMapper mapper = JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
+      Javalin app = Javalin.create(c -> {
+        c.showJavalinBanner = false;
+        c.startupWatcherEnabled = false;
+        c.http.maxRequestSize = config.maxRequestBytes();
+        c.router.ignoreTrailingSlashes = true;
+        c.jsonMapper(new JavalinJackson(mapper, false));
+      });
+      ErrorHandling.install(app);
+      RequestObserver.install(app, registry);
+      OpsEndpoints.register(app, db, registry, VERSION);
+      MlflowRoutes.register(app, mapper, config.maxRequestBytes(), experiments, runs, models,
+          artifacts);
+      try {
+        app.start(config.host(), config.port());
+      } catch (RuntimeException e) {
+        throw new CairnException(ErrorCode.INVALID_STATE, bindMessage(config, e), e);
+      }
+      return new CairnServer(db, app, registry);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static String bindMessage(ServerConfig config, RuntimeException e) {
+    String text = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause());
+    if (text.contains("already in use") || text.contains("Address already in use")) {
+      return "Port " + config.port() + " on " + config.host() + " is already in use; stop the other"
+          + " process or choose another port with --port";
+    }
+    return "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage();
+  }
+
+  private static void prepareDataDir(ServerConfig config) {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.INVALID_STATE,
+          "Cannot create the data dir " + config.dataDir() + ": " + e.getMessage());
+    }
+    if (!Files.isWritable(config.dataDir())) {
+      throw new CairnException(ErrorCode.INVALID_STATE,
+          "The data dir " + config.dataDir() + " is not writable; choose another with --data-dir");
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    db.close();
+  }
+}

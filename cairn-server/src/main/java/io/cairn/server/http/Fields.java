@@ -1,0 +1,267 @@
+package io.cairn.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.cairn.core.error.CairnException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request's fields, from a JSON body or (for GET) from query parameters, read with MLflow's wire
+ * rules: int64 as numbers or strings, doubles as numbers or "NaN"/"Infinity"/"-Infinity", booleans
+ * as true/false or "True"/"False". A field of the wrong type is INVALID_PARAMETER_VALUE naming it.
+ * Not thread-safe; one per request.
+ */
+public final class Fields {
+  private final JsonNode json;
+  private final Map<String, List<String>> query;
+  private final String prefix;
+
+  private Fields(JsonNode json, Map<String, List<String>> query, String prefix) {
+    this.json = json;
+    this.query = query;
+    this.prefix = prefix;
+  }
+
+  public static Fields ofJson(JsonNode json) {
+    if (json != null && !json.isObject() && !json.isNull() && !json.isMissingNode()) {
+      throw CairnException.invalid("The request body must be a JSON object");
+    }
+    return new Fields(json == null ? NullNode.getInstance() : json, null, "");
+  }
+
+  public static Fields ofQuery(Map<String, List<String>> query) {
+    return new Fields(null, query, "");
+  }
+
+  private JsonNode node(String name) {
+    JsonNode n = json.get(name);
+    return n == null || n.isNull() ? null : n;
+  }
+
+  private String first(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  public boolean has(String name) {
+    return json != null ? node(name) != null : first(name) != null;
+  }
+
+  public String string(String name) {
+    if (json == null) {
+      return first(name);
+    }
+    JsonNode n = node(name);
+    if (n == null) {
+      return null;
+    }
+    if (n.isValueNode()) {
+      return n.asText();
+    }
+    throw wrongType(name, "a string");
+  }
+
+  public String requiredString(String name) {
+    String value = string(name);
+    if (value == null || value.isEmpty()) {
+      throw CairnException.invalid(
+          "Missing value for required parameter '%s%s'. See the API docs for more information about"
+              + " request parameters.", prefix, name);
+    }
+    return value;
+  }
+
+  /** The value of the first of two synonymous fields that is present (run_id and run_uuid). */
+  public String requiredEither(String name, String alias) {
+    String value = string(name);
+    if (value == null || value.isEmpty()) {
+      value = string(alias);
+    }
+    if (value == null || value.isEmpty()) {
+      return requiredString(name);
+    }
+    return value;
+  }
+
+  public Long longValue(String name) {
+    String text;
+    if (json == null) {
+      text = first(name);
+    } else {
+      JsonNode n = node(name);
+      if (n == null) {
+        return null;
+      }
+      if (n.isIntegralNumber()) {
+        if (!n.canConvertToLong()) {
+          throw wrongType(name, "a 64-bit integer");
+        }
+        return n.asLong();
+      }
+      if (n.isNumber() && n.asDouble() == Math.rint(n.asDouble()) && Math.abs(n.asDouble()) < 9e18) {
+        return (long) n.asDouble();
+      }
+      if (!n.isTextual()) {
+        throw wrongType(name, "an integer");
+      }
+      text = n.asText();
+    }
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw wrongType(name, "an integer");
+    }
+  }
+
+  public Long requiredLong(String name) {
+    Long value = longValue(name);
+    if (value == null) {
+      requiredString(name);
+    }
+    return value;
+  }
+
+  public Integer intValue(String name) {
+    Long value = longValue(name);
+    if (value == null) {
+      return null;
+    }
+    if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+      throw CairnException.invalid("Invalid value %d for parameter '%s%s': too large", value, prefix,
+          name);
+    }
+    return value.intValue();
+  }
+
+  public Double doubleValue(String name) {
+    String text;
+    if (json == null) {
+      text = first(name);
+    } else {
+      JsonNode n = node(name);
+      if (n == null) {
+        return null;
+      }
+      if (n.isNumber()) {
+        return n.asDouble();
+      }
+      if (!n.isTextual()) {
+        throw wrongType(name, "a number");
+      }
+      text = n.asText();
+    }
+    if (text == null) {
+      return null;
+    }
+    switch (text) {
+      case "NaN", "nan" -> {
+        return Double.NaN;
+      }
+      case "Infinity", "inf", "+Infinity" -> {
+        return Double.POSITIVE_INFINITY;
+      }
+      case "-Infinity", "-inf" -> {
+        return Double.NEGATIVE_INFINITY;
+      }
+      default -> {
+        try {
+          return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+          throw wrongType(name, "a number");
+        }
+      }
+    }
+  }
+
+  public boolean bool(String name) {
+    if (json == null) {
+      String v = first(name);
+      return v != null && v.equalsIgnoreCase("true");
+    }
+    JsonNode n = node(name);
+    if (n == null) {
+      return false;
+    }
+    if (n.isBoolean()) {
+      return n.asBoolean();
+    }
+    if (n.isTextual() && (n.asText().equalsIgnoreCase("true") || n.asText().equalsIgnoreCase("false"))) {
+      return n.asText().equalsIgnoreCase("true");
+    }
+    throw wrongType(name, "a boolean");
+  }
+
+  /** A repeated string field: a JSON array, or a repeated query parameter. */
+  public List<String> strings(String name) {
+    if (json == null) {
+      List<String> values = query.get(name);
+      return values == null ? List.of() : values;
+    }
+    JsonNode n = node(name);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      if (n.isValueNode()) {
+        return List.of(n.asText());
+      }
+      throw wrongType(name, "a list of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : n) {
+      if (!item.isValueNode() || item.isNull()) {
+        throw wrongType(name, "a list of strings");
+      }
+      out.add(item.asText());
+    }
+    return out;
+  }
+
+  /** A repeated message field, each element read as Fields of its own. */
+  public List<Fields> objects(String name) {
+    if (json == null) {
+      return List.of();
+    }
+    JsonNode n = node(name);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw wrongType(name, "a list of objects");
+    }
+    List<Fields> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode item : n) {
+      if (!item.isObject()) {
+        throw wrongType(name, "a list of objects");
+      }
+      out.add(new Fields(item, null, prefix + name + "[" + i++ + "]."));
+    }
+    return out;
+  }
+
+  /** A nested message field, or null. */
+  public Fields object(String name) {
+    if (json == null) {
+      return null;
+    }
+    JsonNode n = node(name);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw wrongType(name, "an object");
+    }
+    return new Fields(n, null, prefix + name + ".");
+  }
+
+  private CairnException wrongType(String name, String expected) {
+    return CairnException.invalid(
+        "Invalid value for parameter '%s%s': expected %s", prefix, name, expected);
+  }
+}

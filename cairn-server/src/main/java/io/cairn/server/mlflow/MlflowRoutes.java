@@ -1,0 +1,34 @@
+package io.cairn.server.mlflow;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.core.artifact.ArtifactRepository;
+import io.cairn.core.tracking.ExperimentService;
+import io.cairn.core.tracking.LoggedModelService;
+import io.cairn.core.tracking.RunService;
+import io.cairn.server.http.JsonApi;
+import io.javalin.Javalin;
+import java.util.List;
+
+/** Mounts MLflow's REST API: tracking under both API prefixes, and the artifact proxy. */
+public final class MlflowRoutes {
+  public static final List<String> PREFIXES = List.of("/api/2.0/mlflow", "/ajax-api/2.0/mlflow");
+  public static final String ARTIFACTS_PREFIX = "/api/2.0/mlflow-artifacts";
+
+  private MlflowRoutes() {}
+
+  public static void register(
+      Javalin app,
+      ObjectMapper mapper,
+      long maxRequestBytes,
+      ExperimentService experiments,
+      RunService runs,
+      LoggedModelService models,
+      ArtifactRepository artifacts) {
+    JsonApi api = new JsonApi(app, mapper, PREFIXES, maxRequestBytes);
+    new ExperimentEndpoints(experiments).register(api);
+    new RunEndpoints(runs).register(api);
+    ArtifactEndpoints artifactEndpoints = new ArtifactEndpoints(artifacts, runs, mapper);
+    artifactEndpoints.register(app, api, ARTIFACTS_PREFIX);
+    new LoggedModelEndpoints(models, artifactEndpoints).register(api);
+  }
+}

@@ -1,0 +1,378 @@
+package io.cairn.storage.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.core.error.CairnException;
+import io.cairn.core.error.ErrorCode;
+import io.cairn.core.search.OrderBy;
+import io.cairn.core.search.SearchParser;
+import io.cairn.core.search.SearchSchema;
+import io.cairn.core.tracking.ArtifactLocations;
+import io.cairn.core.tracking.Dataset;
+import io.cairn.core.tracking.DatasetInput;
+import io.cairn.core.tracking.Experiment;
+import io.cairn.core.tracking.ExperimentService;
+import io.cairn.core.tracking.Ids;
+import io.cairn.core.tracking.LifecycleStage;
+import io.cairn.core.tracking.LoggedModel;
+import io.cairn.core.tracking.LoggedModelService;
+import io.cairn.core.tracking.LoggedModelStatus;
+import io.cairn.core.tracking.Metric;
+import io.cairn.core.tracking.ModelOutput;
+import io.cairn.core.tracking.Page;
+import io.cairn.core.tracking.Param;
+import io.cairn.core.tracking.Run;
+import io.cairn.core.tracking.RunNames;
+import io.cairn.core.tracking.RunService;
+import io.cairn.core.tracking.RunStatus;
+import io.cairn.core.tracking.Tag;
+import io.cairn.core.tracking.ViewType;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tracking store contract, run against every backend through the services that use it. A
+ * subclass says how to open its database.
+ */
+abstract class TrackingContract {
+  static final String WS = "default";
+  Database db;
+  ExperimentService experiments;
+  RunService runs;
+  LoggedModelService models;
+
+  abstract Database open() throws Exception;
+
+  void cleanUp() {}
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = open();
+    Clock clock = Clock.systemUTC();
+    Ids ids = new Ids(new Random(42));
+    RunNames names = new RunNames(new Random(7));
+    experiments = new ExperimentService(new SqlExperimentStore(db), ArtifactLocations.proxied(), clock);
+    runs = new RunService(new SqlRunStore(db), experiments, ids, names, clock);
+    models = new LoggedModelService(new SqlLoggedModelStore(db), experiments, ids, names, clock);
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+    cleanUp();
+  }
+
+  String newExperiment(String name) {
+    return experiments.create(WS, name, null, List.of());
+  }
+
+  @Test
+  void defaultExperiment_exists() {
+    Experiment e = experiments.get("0");
+    assertThat(e.name()).isEqualTo("Default");
+    assertThat(e.lifecycleStage()).isEqualTo(LifecycleStage.ACTIVE);
+  }
+
+  @Test
+  void createExperiment_duplicateName_failsWithResourceAlreadyExists() {
+    newExperiment("dup");
+    assertThatThrownBy(() -> newExperiment("dup"))
+        .isInstanceOfSatisfying(CairnException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS))
+        .hasMessageContaining("dup");
+  }
+
+  @Test
+  void createExperiment_assignsLocationAndTags() {
+    String id = experiments.create(WS, "tagged", null, List.of(new Tag("team", "a")));
+    Experiment e = experiments.get(id);
+    assertThat(e.artifactLocation()).isEqualTo("mlflow-artifacts:/" + id);
+    assertThat(e.tags()).containsExactly(new Tag("team", "a"));
+    assertThat(experiments.getByName(WS, "tagged").experimentId()).isEqualTo(id);
+  }
+
+  @Test
+  void concurrentCreates_ofOneName_giveExactlyOneExperiment() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<String>> results = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      results.add(pool.submit(() -> newExperiment("race")));
+    }
+    int created = 0;
+    int refused = 0;
+    for (Future<String> f : results) {
+      try {
+        f.get();
+        created++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(((CairnException) e.getCause()).code()).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS);
+        refused++;
+      }
+    }
+    pool.shutdown();
+    assertThat(created).isEqualTo(1);
+    assertThat(refused).isEqualTo(15);
+  }
+
+  @Test
+  void deleteExperiment_deletesItsRuns_andRestoreBringsThemBack() {
+    String id = newExperiment("trash");
+    Run run = runs.create(id, "me", null, null, List.of());
+    experiments.delete(id);
+    assertThat(experiments.get(id).lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
+    assertThat(runs.get(run.info().runId()).info().lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
+    assertThat(experiments.search(WS, ViewType.DELETED_ONLY, null, List.of(), null, null).items())
+        .extracting(Experiment::experimentId).contains(id);
+    experiments.restore(id);
+    assertThat(runs.get(run.info().runId()).info().lifecycleStage()).isEqualTo(LifecycleStage.ACTIVE);
+  }
+
+  @Test
+  void searchExperiments_filtersAndPages() {
+    for (int i = 0; i < 5; i++) {
+      experiments.create(WS, "page-" + i, null, List.of(new Tag("k", i % 2 == 0 ? "even" : "odd")));
+    }
+    Page<Experiment> first = experiments.search(WS, ViewType.ACTIVE_ONLY, "name LIKE 'page-%'",
+        List.of("name ASC"), 2, null);
+    assertThat(first.items()).extracting(Experiment::name).containsExactly("page-0", "page-1");
+    Page<Experiment> second = experiments.search(WS, ViewType.ACTIVE_ONLY, "name LIKE 'page-%'",
+        List.of("name ASC"), 2, first.nextPageToken());
+    assertThat(second.items()).extracting(Experiment::name).containsExactly("page-2", "page-3");
+    assertThat(experiments.search(WS, ViewType.ACTIVE_ONLY, "tags.k = 'odd'", List.of(), 10, null)
+        .items()).extracting(Experiment::name).containsExactlyInAnyOrder("page-1", "page-3");
+  }
+
+  @Test
+  void createRun_generatesNameAndTag_andKeepsGivenName() {
+    String exp = newExperiment("names");
+    Run generated = runs.create(exp, "me", 1000L, null, List.of());
+    assertThat(generated.info().runName()).matches("[a-z]+-[a-z]+-\\d+");
+    assertThat(generated.tags()).contains(new Tag("mlflow.runName", generated.info().runName()));
+    Run named = runs.create(exp, "me", 1000L, "given", List.of());
+    assertThat(named.info().runName()).isEqualTo("given");
+    assertThat(named.info().artifactUri())
+        .isEqualTo("mlflow-artifacts:/" + exp + "/" + named.info().runId() + "/artifacts");
+  }
+
+  @Test
+  void logBatch_storesEverything_andKeepsLatestMinMax() {
+    String exp = newExperiment("batch");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    runs.logBatch(runId,
+        List.of(Metric.of("loss", 3.0, 10, 0), Metric.of("loss", 1.0, 11, 1),
+            Metric.of("loss", 2.0, 12, 2), Metric.of("acc", Double.NaN, 10, 0)),
+        List.of(new Param("lr", "0.1")), List.of(new Tag("t", "v")));
+    Run run = runs.get(runId);
+    assertThat(run.params()).containsExactly(new Param("lr", "0.1"));
+    assertThat(run.tags()).contains(new Tag("t", "v"));
+    Metric loss = run.metrics().stream().filter(m -> m.key().equals("loss")).findFirst().orElseThrow();
+    assertThat(loss.value()).isEqualTo(2.0);
+    assertThat(loss.step()).isEqualTo(2);
+    Metric acc = run.metrics().stream().filter(m -> m.key().equals("acc")).findFirst().orElseThrow();
+    assertThat(acc.value()).isNaN();
+    assertThat(ids(runs.search(List.of(exp), ViewType.ACTIVE_ONLY, "min(metrics.loss) < 1.5",
+        List.of(), null, null))).containsExactly(runId);
+    assertThat(ids(runs.search(List.of(exp), ViewType.ACTIVE_ONLY, "max(metrics.loss) < 2.5",
+        List.of(), null, null))).isEmpty();
+    assertThat(runs.metricHistory(runId, "loss", null, null).items())
+        .extracting(Metric::value).containsExactly(3.0, 1.0, 2.0);
+  }
+
+  @Test
+  void logBatch_infinities_roundTrip() {
+    String exp = newExperiment("inf");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    runs.logBatch(runId, List.of(Metric.of("up", Double.POSITIVE_INFINITY, 1, 0),
+        Metric.of("down", Double.NEGATIVE_INFINITY, 1, 0)), List.of(), List.of());
+    assertThat(runs.metricHistory(runId, "up", null, null).items().get(0).value())
+        .isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(runs.metricHistory(runId, "down", null, null).items().get(0).value())
+        .isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void logParam_changedValue_failsAndStoresNothingOfTheBatch() {
+    String exp = newExperiment("params");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    runs.logBatch(runId, List.of(), List.of(new Param("p", "1")), List.of());
+    runs.logBatch(runId, List.of(), List.of(new Param("p", "1")), List.of());
+    assertThatThrownBy(() -> runs.logBatch(runId, List.of(Metric.of("m", 1, 1, 0)),
+        List.of(new Param("p", "2")), List.of()))
+        .isInstanceOfSatisfying(CairnException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
+        .hasMessageContaining("Changing param values is not allowed");
+    Run run = runs.get(runId);
+    assertThat(run.params()).containsExactly(new Param("p", "1"));
+    assertThat(run.metrics()).isEmpty();
+  }
+
+  @Test
+  void loggingToDeletedRun_isRefused() {
+    String exp = newExperiment("deleted-run");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    runs.delete(runId);
+    assertThatThrownBy(() -> runs.logBatch(runId, List.of(), List.of(), List.of(new Tag("a", "b"))))
+        .hasMessageContaining("must be in the 'active' state");
+    runs.restore(runId);
+    runs.logBatch(runId, List.of(), List.of(), List.of(new Tag("a", "b")));
+  }
+
+  @Test
+  void getRun_missing_failsWithResourceDoesNotExist() {
+    assertThatThrownBy(() -> runs.get("0123456789abcdef0123456789abcdef"))
+        .isInstanceOfSatisfying(CairnException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST))
+        .hasMessageContaining("not found");
+  }
+
+  @Test
+  void updateRun_setsStatusEndTimeAndName() {
+    String exp = newExperiment("update");
+    String runId = runs.create(exp, "me", 5L, "before", List.of()).info().runId();
+    runs.update(runId, RunStatus.FINISHED, 99L, "after");
+    Run run = runs.get(runId);
+    assertThat(run.info().status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(run.info().endTime()).isEqualTo(99L);
+    assertThat(run.info().runName()).isEqualTo("after");
+    assertThat(run.tags()).contains(new Tag("mlflow.runName", "after"));
+  }
+
+  @Test
+  void searchRuns_filterGrammar_runsInTheDatabase() {
+    String exp = newExperiment("search");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String id = runs.create(exp, "u" + (i % 2), 1000L + i, "run-" + i, List.of()).info().runId();
+      runs.logBatch(id, List.of(Metric.of("acc", i / 10.0, 1, 0)),
+          List.of(new Param("model", i < 3 ? "tree" : "linear")),
+          List.of(new Tag("team", i % 2 == 0 ? "Red" : "blue")));
+      ids.add(id);
+    }
+    String id2 = runs.create(exp, "u", 2000L, "no-metrics", List.of()).info().runId();
+    assertThat(ids(search(exp, "metrics.acc >= 0.3", List.of("metrics.acc DESC"))))
+        .containsExactly(ids.get(5), ids.get(4), ids.get(3));
+    assertThat(ids(search(exp, "params.model = 'tree' AND metrics.acc > 0.05", List.of())))
+        .containsExactlyInAnyOrder(ids.get(1), ids.get(2));
+    assertThat(ids(search(exp, "tags.team ILIKE 'red'", List.of())))
+        .containsExactlyInAnyOrder(ids.get(0), ids.get(2), ids.get(4));
+    assertThat(ids(search(exp, "tags.team LIKE 'red'", List.of()))).isEmpty();
+    assertThat(ids(search(exp, "metrics.acc < 0.1 OR (params.model = 'linear' AND tags.team = 'blue')",
+        List.of()))).containsExactlyInAnyOrder(ids.get(0), ids.get(3), ids.get(5));
+    assertThat(ids(search(exp, "attributes.run_name IN ('run-1', 'run-4')", List.of())))
+        .containsExactlyInAnyOrder(ids.get(1), ids.get(4));
+    assertThat(ids(search(exp, "params.model IS NULL", List.of()))).containsExactly(id2);
+    assertThat(ids(search(exp, "attributes.start_time > 1003", List.of())))
+        .containsExactly(id2, ids.get(5), ids.get(4));
+    // Runs without the metric sort last in both directions.
+    assertThat(ids(search(exp, null, List.of("metrics.acc ASC"))).get(6)).isEqualTo(id2);
+    assertThat(ids(search(exp, null, List.of("metrics.acc DESC"))).get(6)).isEqualTo(id2);
+    assertThat(ids(search(exp, null, List.of()))).first().isEqualTo(id2);
+  }
+
+  @Test
+  void searchRuns_pagesWithoutGapsOrRepeats() {
+    String exp = newExperiment("paging");
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      all.add(runs.create(exp, "u", 1000L + i, null, List.of()).info().runId());
+    }
+    List<String> seen = new ArrayList<>();
+    String token = null;
+    do {
+      Page<Run> page = runs.search(List.of(exp), ViewType.ACTIVE_ONLY, null, List.of(), 7, token);
+      seen.addAll(ids(page));
+      token = page.nextPageToken();
+    } while (token != null);
+    assertThat(seen).hasSize(25).containsExactlyInAnyOrderElementsOf(all);
+  }
+
+  @Test
+  void logInputs_linksDatasetsOnce_withContextTags() {
+    String exp = newExperiment("inputs");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    DatasetInput input = new DatasetInput(List.of(new Tag("mlflow.data.context", "training")),
+        new Dataset("iris", "abc123", "local", "{\"uri\": \"/data/iris.csv\"}", "{}", null));
+    runs.logInputs(runId, List.of(input, input), List.of());
+    runs.logInputs(runId, List.of(input), List.of("m-1"));
+    Run run = runs.get(runId);
+    assertThat(run.datasetInputs()).hasSize(1);
+    assertThat(run.datasetInputs().get(0).dataset().name()).isEqualTo("iris");
+    assertThat(run.datasetInputs().get(0).tags()).containsExactly(new Tag("mlflow.data.context", "training"));
+    assertThat(run.modelInputs()).containsExactly("m-1");
+    assertThat(ids(search(exp, "datasets.context = 'training'", List.of()))).containsExactly(runId);
+    assertThat(ids(search(exp, "datasets.name = 'other'", List.of()))).isEmpty();
+  }
+
+  @Test
+  void metricHistory_pages_andBulkIntervalKeepsSpikes() {
+    String exp = newExperiment("history");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    List<Metric> points = new ArrayList<>();
+    for (int step = 0; step < 1000; step++) {
+      points.add(Metric.of("m", step == 537 ? 1e6 : step % 7, 1000 + step, step));
+    }
+    runs.logBatch(runId, points, List.of(), List.of());
+    Page<Metric> first = runs.metricHistory(runId, "m", 400, null);
+    assertThat(first.items()).hasSize(400);
+    Page<Metric> second = runs.metricHistory(runId, "m", 400, first.nextPageToken());
+    Page<Metric> third = runs.metricHistory(runId, "m", 400, second.nextPageToken());
+    assertThat(third.items()).hasSize(200);
+    assertThat(third.nextPageToken()).isNull();
+    List<Metric> sampled = runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 50);
+    assertThat(sampled).hasSizeLessThanOrEqualTo(50);
+    assertThat(sampled).extracting(Metric::value).contains(1e6);
+    assertThat(sampled.get(0).step()).isZero();
+    assertThat(sampled.get(sampled.size() - 1).step()).isEqualTo(999);
+    assertThat(runs.metricHistoryBulkInterval(List.of(runId), "m", 10L, 19L, 50)).hasSize(10);
+  }
+
+  @Test
+  void loggedModels_lifecycle_search_andMetrics() {
+    String exp = newExperiment("models");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    LoggedModel model = models.create(exp, "clf", "sklearn", runId,
+        List.of(new Param("C", "1.0")), List.of(new Tag("t", "1")));
+    assertThat(model.modelId()).matches("m-[0-9a-f]{32}");
+    assertThat(model.status()).isEqualTo(LoggedModelStatus.LOGGED_MODEL_PENDING);
+    assertThat(model.artifactUri())
+        .isEqualTo("mlflow-artifacts:/" + exp + "/models/" + model.modelId() + "/artifacts");
+    runs.logBatch(runId, List.of(new Metric("acc", 0.9, 1, 0, null, model.modelId(), null, null)),
+        List.of(), List.of());
+    runs.logOutputs(runId, List.of(new ModelOutput(model.modelId(), 0)));
+    models.finalizeModel(model.modelId(), LoggedModelStatus.LOGGED_MODEL_READY);
+    models.setTags(model.modelId(), List.of(new Tag("t", "2")));
+    models.logParams(model.modelId(), List.of(new Param("max_iter", "100")));
+    LoggedModel got = models.get(model.modelId(), false);
+    assertThat(got.status()).isEqualTo(LoggedModelStatus.LOGGED_MODEL_READY);
+    assertThat(got.tags()).containsExactly(new Tag("t", "2"));
+    assertThat(got.params()).hasSize(2);
+    assertThat(got.metrics()).extracting(Metric::value).containsExactly(0.9);
+    assertThat(runs.get(runId).modelOutputs()).containsExactly(new ModelOutput(model.modelId(), 0));
+    List<OrderBy> order = List.of(SearchParser.parseOrderBy("metrics.acc DESC", SearchSchema.LOGGED_MODELS));
+    assertThat(models.search(List.of(exp), "name = 'clf' AND status = 'READY' AND metrics.acc > 0.5",
+        order, null, null).items()).extracting(LoggedModel::modelId).containsExactly(model.modelId());
+    models.delete(model.modelId());
+    assertThatThrownBy(() -> models.get(model.modelId(), false))
+        .isInstanceOfSatisfying(CairnException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+    assertThat(models.get(model.modelId(), true).lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
+    assertThat(models.search(List.of(exp), null, List.of(), null, null).items()).isEmpty();
+  }
+
+  private Page<Run> search(String exp, String filter, List<String> orderBy) {
+    return runs.search(List.of(exp), ViewType.ACTIVE_ONLY, filter, orderBy, null, null);
+  }
+
+  private static List<String> ids(Page<Run> page) {
+    return page.items().stream().map(r -> r.info().runId()).toList();
+  }
+}

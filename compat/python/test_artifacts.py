@@ -18,7 +18,9 @@ BINARY = bytes(range(256)) * 64 + b"\x00\r\n\xff"
 
 
 def _listing(client, run_id, path=None):
-    return {(f.path, f.is_dir, None if f.is_dir else f.file_size) for f in client.list_artifacts(run_id, path)}
+    # An empty file's size 0 may be omitted on the wire (protobuf JSON default) and read back as None.
+    return {(f.path, f.is_dir, None if f.is_dir else (f.file_size or 0))
+            for f in client.list_artifacts(run_id, path)}
 
 
 def _download(run_id, artifact_path, tmp_path):

@@ -1,0 +1,98 @@
+package io.cairn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The artifact proxy over HTTP, including path attacks sent byte for byte. */
+class ArtifactApiTest {
+  static final String A = "/api/2.0/mlflow-artifacts/artifacts";
+  @TempDir static Path dir;
+  static ServerFixture server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = new ServerFixture(dir.resolve("data"));
+    Files.writeString(dir.resolve("secret.txt"), "TOP SECRET");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void uploadListDownloadDelete() {
+    byte[] content = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(server.put(A + "/1/run/artifacts/data/table.csv", content).status()).isEqualTo(200);
+    ServerFixture.Answer list = server.get(A + "?path=1/run/artifacts/data");
+    assertThat(list.json().get("files").toString())
+        .isEqualTo("[{\"path\":\"table.csv\",\"is_dir\":false,\"file_size\":8}]");
+    assertThat(server.get(A + "?path=1/run/artifacts").json().get("files").toString())
+        .isEqualTo("[{\"path\":\"data\",\"is_dir\":true}]");
+    assertThat(server.get(A + "?path=1/missing").json().get("files")).isEmpty();
+    ServerFixture.Answer download = server.get(A + "/1/run/artifacts/data/table.csv");
+    assertThat(download.status()).isEqualTo(200);
+    assertThat(download.raw().body()).isEqualTo(content);
+    assertThat(download.raw().headers().firstValue("Content-Disposition").orElse(""))
+        .startsWith("attachment");
+    assertThat(download.raw().headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    ServerFixture.Answer dirGet = server.get(A + "/1/run/artifacts/data");
+    assertThat(dirGet.status()).isEqualTo(404);
+    assertThat(dirGet.json().get("error_code").asText()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
+    assertThat(server.delete(A + "/1/run/artifacts/data/table.csv").status()).isEqualTo(200);
+    assertThat(server.get(A + "/1/run/artifacts/data/table.csv").status()).isEqualTo(404);
+  }
+
+  @Test
+  void multipartUpload_saysNotSupportedSoClientsFallBack() {
+    ServerFixture.Answer a = server.post("/api/2.0/mlflow-artifacts/mpu/create/1/run",
+        "{\"path\": \"x\", \"num_parts\": 2}");
+    assertThat(a.status()).isEqualTo(501);
+    assertThat(a.json().get("message").asText())
+        .startsWith("Multipart upload is not supported for the current artifact repository");
+  }
+
+  @Test
+  void traversalAttempts_neverReachOutsideTheStore() {
+    String[] attacks = {
+        A + "/../../secret.txt",
+        A + "/1/../../../secret.txt",
+        A + "/%2e%2e/%2e%2e/secret.txt",
+        A + "/1/%2E%2E/%2E%2E/%2E%2E/secret.txt",
+        A + "/%252e%252e/%252e%252e/secret.txt",
+        A + "/..%2f..%2fsecret.txt",
+        A + "/%2Ftmp%2Fsecret.txt",
+        A + "/1/..%5c..%5csecret.txt",
+        A + "?path=../../",
+        A + "?path=%2e%2e%2f%2e%2e",
+        A + "?path=/etc",
+    };
+    for (String attack : attacks) {
+      ServerFixture.Answer a = server.raw("GET", attack);
+      assertThat(a.status()).as(attack + " -> " + a.body()).isBetween(400, 499);
+      assertThat(a.body()).as(attack).doesNotContain("TOP SECRET").doesNotContain("secret.txt\",");
+      ServerFixture.Answer put = server.raw("PUT", attack);
+      assertThat(put.status()).as("PUT " + attack).isBetween(400, 499);
+    }
+    assertThat(dir.resolve("data").resolve("planted")).doesNotExist();
+  }
+
+  @Test
+  void symlinkInTheStore_isNotFollowed() throws Exception {
+    Path store = dir.resolve("data").resolve("artifacts");
+    Files.createDirectories(store);
+    Files.createSymbolicLink(store.resolve("escape"), dir);
+    ServerFixture.Answer a = server.get(A + "/escape/secret.txt");
+    assertThat(a.status()).isBetween(400, 499);
+    assertThat(a.body()).doesNotContain("TOP SECRET");
+    assertThat(server.put(A + "/escape/planted.txt", new byte[] {1}).status()).isBetween(400, 499);
+    assertThat(dir.resolve("planted.txt")).doesNotExist();
+  }
+}

@@ -46,7 +46,6 @@ def _names(runs):
     ("metrics.loss <= 0.4", {"r2", "r4"}),
     ("params.p = 'a'", {"r1", "r3", "r5"}),
     ("params.p != 'a'", {"r2", "r4"}),
-    ("params.p IN ('b', 'c')", {"r2", "r4"}),
     ("tags.t LIKE 'x%'", {"r1", "r2", "r4"}),
     ("tags.t ILIKE 'X%O'", {"r4"}),
     ("tags.t LIKE '%e%'", {"r2", "r5"}),
@@ -62,6 +61,15 @@ def test_search_runs_filters(client, populated, filter_string, expected):
     experiment_id, _ = populated
     runs = client.search_runs([experiment_id], filter_string=filter_string)
     assert set(_names(runs)) == expected
+
+
+def test_search_runs_by_run_id_in(client, populated):
+    experiment_id, ids = populated
+    wanted = (ids["r2"], ids["r5"])
+    runs = client.search_runs([experiment_id], filter_string=f"attributes.run_id IN ('{wanted[0]}', '{wanted[1]}')")
+    assert set(_names(runs)) == {"r2", "r5"}
+    runs = client.search_runs([experiment_id], filter_string=f"attributes.run_id = '{ids['r3']}'")
+    assert _names(runs) == ["r3"]
 
 
 def test_search_runs_order_by(client, populated):

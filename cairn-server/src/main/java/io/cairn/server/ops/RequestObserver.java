@@ -30,7 +30,7 @@ public final class RequestObserver {
     }
     long nanos = System.nanoTime() - start;
     String route = ctx.endpointHandlerPath();
-    if (route == null || route.isEmpty() || route.equals("*")) {
+    if (route == null || !route.startsWith("/")) {
       route = "unmatched";
     }
     int status = ctx.statusCode();

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: starts PostgreSQL (installing it when missing), builds and
+# tests the Java modules (SQLite and PostgreSQL contract suites, HTTP and MLflow Java client tests),
+# then runs the MLflow Python client compatibility suite in its own virtual environment.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+echo "== PostgreSQL"
+if ! bash scripts/postgres.sh; then
+  if [ "${CAIRN_REQUIRE_POSTGRES:-}" = "1" ]; then
+    echo "PostgreSQL could not be started and CAIRN_REQUIRE_POSTGRES=1" >&2
+    exit 1
+  fi
+  echo "NOTICE: PostgreSQL could not be started; its tests will be skipped" >&2
+fi
+
+echo "== Java: build and tests"
+mvn -B -ntp verify | grep -E 'Tests run:|FAIL|ERROR|BUILD|SKIPPED|Reactor Summary|cairn-' \
+  || { echo "Java build or tests failed" >&2; exit 1; }
+
+echo "== Python: MLflow client compatibility suite"
+bash compat/python/run.sh

@@ -46,8 +46,13 @@ final class ServerCommand implements Callable<Integer> {
       description = "Largest JSON request body accepted (env CAIRN_MAX_REQUEST_BYTES; default ${DEFAULT-VALUE}).")
   long maxRequestBytes;
 
+  @Option(names = "--exit-when-ready", hidden = true,
+      description = "Start, answer a few requests to itself, and stop: a class-data-sharing"
+          + " training run for the ./cairn launcher.")
+  boolean exitWhenReady;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     long started = System.nanoTime();
     ServerConfig defaults = ServerConfig.embedded(host, port, dataDir);
     ServerConfig config = new ServerConfig(host, port, defaults.dataDir(),
@@ -59,6 +64,11 @@ final class ServerCommand implements Callable<Integer> {
       System.out.printf("  %-18s %s%n", e.getKey(), e.getValue());
     }
     CairnServer server = CairnServer.start(config);
+    if (exitWhenReady) {
+      Warmup.exercise("http://127.0.0.1:" + server.port());
+      server.close();
+      return ExitCodes.OK;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

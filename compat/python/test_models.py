@@ -24,8 +24,11 @@ def test_sklearn_log_model_and_load_back(client, experiment_id, iris):
 
     with mlflow.start_run() as run:
         mlflow.log_metric("train_acc", float((expected == y).mean()))
-        info = mlflow.sklearn.log_model(model, name="model", input_example=X.head(3))
+        info = mlflow.sklearn.log_model(model, name="model", input_example=X.head(3),
+                                        params={"alpha": 1, "kind": "lr"}, tags={"team": "red"})
+        mlflow.log_metric("val_acc", 0.9, model_id=info.model_id)
     run_id = run.info.run_id
+    train_acc = float((expected == y).mean())
 
     assert info.model_id
     assert info.model_uri == f"models:/{info.model_id}"
@@ -37,6 +40,13 @@ def test_sklearn_log_model_and_load_back(client, experiment_id, iris):
     assert logged.source_run_id == run_id
     assert logged.status == LoggedModelStatus.READY
     assert logged.artifact_location
+    assert logged.params == {"alpha": "1", "kind": "lr"}
+    assert logged.tags["team"] == "red"
+    # Metrics of the run logged before log_model, and metrics logged with model_id, belong to the model.
+    assert sorted((m.key, m.value, m.run_id) for m in logged.metrics) == [
+        ("train_acc", train_acc, run_id), ("val_acc", 0.9, run_id)]
+    assert mlflow.last_logged_model().model_id == info.model_id
+    assert client.get_run(run_id).data.metrics == {"train_acc": train_acc, "val_acc": 0.9}
 
     # The run records the model as an output.
     outputs = client.get_run(run_id).outputs
@@ -54,6 +64,11 @@ def test_sklearn_log_model_and_load_back(client, experiment_id, iris):
     found = mlflow.search_logged_models(experiment_ids=[experiment_id], filter_string="name = 'model'",
                                         output_format="list")
     assert [m.model_id for m in found] == [info.model_id]
+    found = mlflow.search_logged_models(experiment_ids=[experiment_id], filter_string="metrics.val_acc > 0.5",
+                                        output_format="list")
+    assert [m.model_id for m in found] == [info.model_id]
+    assert mlflow.search_logged_models(experiment_ids=[experiment_id], filter_string="metrics.val_acc > 0.95",
+                                       output_format="list") == []
 
 
 def test_sklearn_autolog(client, experiment_id, iris):

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn experiments list|create}. */
-@Command(name = "experiments", mixinStandardHelpOptions = true,
+@Command(
+    name = "experiments",
+    mixinStandardHelpOptions = true,
     description = "List and create experiments.",
     subcommands = {ExperimentsCommand.ListCommand.class, ExperimentsCommand.CreateCommand.class})
 final class ExperimentsCommand {
@@ -17,7 +19,9 @@ final class ExperimentsCommand {
   static final class ListCommand implements Callable<Integer> {
     @Mixin ServerOptions server;
 
-    @Option(names = "--view", defaultValue = "ACTIVE_ONLY",
+    @Option(
+        names = "--view",
+        defaultValue = "ACTIVE_ONLY",
         description = "ACTIVE_ONLY, DELETED_ONLY or ALL (default ${DEFAULT-VALUE}).")
     String view;
 

@@ -27,13 +27,14 @@ public final class Main {
   /** Runs a command line and returns its exit code (see README: exit codes). */
   static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof CairnException ce) {
-        commandLine.getErr().println("cairn: " + ce.getMessage());
-        return ExitCodes.of(ce.code());
-      }
-      throw e;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof CairnException ce) {
+            commandLine.getErr().println("cairn: " + ce.getMessage());
+            return ExitCodes.of(ce.code());
+          }
+          throw e;
+        });
     return cli.execute(args);
   }
 }

@@ -8,15 +8,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cairn runs list}. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "Search runs.",
+@Command(
+    name = "runs",
+    mixinStandardHelpOptions = true,
+    description = "Search runs.",
     subcommands = {RunsCommand.ListCommand.class})
 final class RunsCommand {
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
       description = "List runs of an experiment, newest first.")
   static final class ListCommand implements Callable<Integer> {
     @Mixin ServerOptions server;
 
-    @Option(names = {"-e", "--experiment-id"}, defaultValue = "0",
+    @Option(
+        names = {"-e", "--experiment-id"},
+        defaultValue = "0",
         description = "Experiment id (default ${DEFAULT-VALUE}).")
     String experimentId;
 
@@ -36,7 +43,9 @@ final class RunsCommand {
       Table table = new Table("RUN ID", "NAME", "STATUS", "STARTED");
       for (JsonNode r : runs) {
         JsonNode info = r.path("info");
-        table.add(info.path("run_id").asText(), info.path("run_name").asText(),
+        table.add(
+            info.path("run_id").asText(),
+            info.path("run_name").asText(),
             info.path("status").asText(),
             Instant.ofEpochMilli(info.path("start_time").asLong()).toString());
       }

@@ -10,55 +10,87 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cairn server}: the tracking server on the embedded default or on PostgreSQL. */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
     description = "Start the Cairn server (MLflow tracking API, artifact proxy, operations).")
 final class ServerCommand implements Callable<Integer> {
-  @Option(names = "--host", defaultValue = "${env:CAIRN_HOST:-127.0.0.1}",
+  @Option(
+      names = "--host",
+      defaultValue = "${env:CAIRN_HOST:-127.0.0.1}",
       description = "Address to listen on (env CAIRN_HOST; default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "${env:CAIRN_PORT:-5000}",
-      description = "Port to listen on, 0 for any free port (env CAIRN_PORT; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "${env:CAIRN_PORT:-5000}",
+      description =
+          "Port to listen on, 0 for any free port (env CAIRN_PORT; default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "${env:CAIRN_DATA_DIR:-./cairn-data}",
-      description = "Folder for the embedded defaults (env CAIRN_DATA_DIR; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:CAIRN_DATA_DIR:-./cairn-data}",
+      description =
+          "Folder for the embedded defaults (env CAIRN_DATA_DIR; default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--db", defaultValue = "${env:CAIRN_DB}",
-      description = "JDBC URL of the metadata database, e.g. jdbc:postgresql://127.0.0.1:5432/cairn"
-          + " (env CAIRN_DB; default: SQLite file <data-dir>/cairn.db).")
+  @Option(
+      names = "--db",
+      defaultValue = "${env:CAIRN_DB}",
+      description =
+          "JDBC URL of the metadata database, e.g. jdbc:postgresql://127.0.0.1:5432/cairn"
+              + " (env CAIRN_DB; default: SQLite file <data-dir>/cairn.db).")
   String db;
 
-  @Option(names = "--db-user", defaultValue = "${env:CAIRN_DB_USER}",
+  @Option(
+      names = "--db-user",
+      defaultValue = "${env:CAIRN_DB_USER}",
       description = "Database user (env CAIRN_DB_USER).")
   String dbUser;
 
-  @Option(names = "--db-password", defaultValue = "${env:CAIRN_DB_PASSWORD}",
+  @Option(
+      names = "--db-password",
+      defaultValue = "${env:CAIRN_DB_PASSWORD}",
       description = "Database password (env CAIRN_DB_PASSWORD; never printed).")
   String dbPassword;
 
-  @Option(names = "--artifacts", defaultValue = "${env:CAIRN_ARTIFACTS}",
-      description = "Folder of the artifact store (env CAIRN_ARTIFACTS; default <data-dir>/artifacts).")
+  @Option(
+      names = "--artifacts",
+      defaultValue = "${env:CAIRN_ARTIFACTS}",
+      description =
+          "Folder of the artifact store (env CAIRN_ARTIFACTS; default <data-dir>/artifacts).")
   Path artifacts;
 
-  @Option(names = "--max-request-bytes", defaultValue = "${env:CAIRN_MAX_REQUEST_BYTES:-67108864}",
-      description = "Largest JSON request body accepted (env CAIRN_MAX_REQUEST_BYTES; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-request-bytes",
+      defaultValue = "${env:CAIRN_MAX_REQUEST_BYTES:-67108864}",
+      description =
+          "Largest JSON request body accepted (env CAIRN_MAX_REQUEST_BYTES; default ${DEFAULT-VALUE}).")
   long maxRequestBytes;
 
-  @Option(names = "--exit-when-ready", hidden = true,
-      description = "Start, answer a few requests to itself, and stop: a class-data-sharing"
-          + " training run for the ./cairn launcher.")
+  @Option(
+      names = "--exit-when-ready",
+      hidden = true,
+      description =
+          "Start, answer a few requests to itself, and stop: a class-data-sharing"
+              + " training run for the ./cairn launcher.")
   boolean exitWhenReady;
 
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
     ServerConfig defaults = ServerConfig.embedded(host, port, dataDir);
-    ServerConfig config = new ServerConfig(host, port, defaults.dataDir(),
-        db == null || db.isBlank() ? defaults.dbUrl() : db, dbUser, dbPassword,
-        artifacts == null ? defaults.artifactsDir() : artifacts.toAbsolutePath().normalize(),
-        maxRequestBytes);
+    ServerConfig config =
+        new ServerConfig(
+            host,
+            port,
+            defaults.dataDir(),
+            db == null || db.isBlank() ? defaults.dbUrl() : db,
+            dbUser,
+            dbPassword,
+            artifacts == null ? defaults.artifactsDir() : artifacts.toAbsolutePath().normalize(),
+            maxRequestBytes);
     System.out.println("Cairn " + CairnServer.VERSION);
     for (Map.Entry<String, String> e : config.describe().entrySet()) {
       System.out.printf("  %-18s %s%n", e.getKey(), e.getValue());
@@ -70,14 +102,19 @@ final class ServerCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "cairn-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "cairn-shutdown"));
     String clientHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     String uri = "http://" + clientHost + ":" + server.port();
-    System.out.printf("Listening on %s:%d (ready in %d ms)%n", host, server.port(),
-        (System.nanoTime() - started) / 1_000_000);
+    System.out.printf(
+        "Listening on %s:%d (ready in %d ms)%n",
+        host, server.port(), (System.nanoTime() - started) / 1_000_000);
     System.out.println("Tracking URI: " + uri);
     System.out.println("  export MLFLOW_TRACKING_URI=" + uri);
     System.out.flush();

@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * The Java SDK: Cairn's API over HTTP. Thread-safe; one instance can be shared. Server errors come
- * back as {@link CairnException}s with the server's error code and message; an unreachable server is
- * TEMPORARILY_UNAVAILABLE.
+ * back as {@link CairnException}s with the server's error code and message; an unreachable server
+ * is TEMPORARILY_UNAVAILABLE.
  */
 public final class CairnClient {
   private final String baseUrl;
@@ -42,21 +42,27 @@ public final class CairnClient {
   }
 
   /** An experiment as the server describes it. */
-  public record ExperimentSummary(String id, String name, String lifecycleStage, String artifactLocation) {}
+  public record ExperimentSummary(
+      String id, String name, String lifecycleStage, String artifactLocation) {}
 
   /** All experiments of the given view type (ACTIVE_ONLY, DELETED_ONLY or ALL), following pages. */
   public List<ExperimentSummary> listExperiments(String viewType) {
     List<ExperimentSummary> out = new ArrayList<>();
     String token = null;
     do {
-      ObjectNode body = mapper.createObjectNode().put("max_results", 1000).put("view_type", viewType);
+      ObjectNode body =
+          mapper.createObjectNode().put("max_results", 1000).put("view_type", viewType);
       if (token != null) {
         body.put("page_token", token);
       }
       JsonNode answer = post("/api/2.0/mlflow/experiments/search", body);
       for (JsonNode e : answer.path("experiments")) {
-        out.add(new ExperimentSummary(e.path("experiment_id").asText(), e.path("name").asText(),
-            e.path("lifecycle_stage").asText(), e.path("artifact_location").asText()));
+        out.add(
+            new ExperimentSummary(
+                e.path("experiment_id").asText(),
+                e.path("name").asText(),
+                e.path("lifecycle_stage").asText(),
+                e.path("artifact_location").asText()));
       }
       token = answer.hasNonNull("next_page_token") ? answer.get("next_page_token").asText() : null;
     } while (token != null);
@@ -66,7 +72,8 @@ public final class CairnClient {
   /** Creates an experiment and returns its id. */
   public String createExperiment(String name) {
     return post("/api/2.0/mlflow/experiments/create", mapper.createObjectNode().put("name", name))
-        .path("experiment_id").asText();
+        .path("experiment_id")
+        .asText();
   }
 
   /** The server's name and version. */
@@ -77,8 +84,11 @@ public final class CairnClient {
 
   /** Runs of an experiment, newest first, one page of at most {@code max} runs. */
   public JsonNode searchRuns(String experimentId, String filter, int max) {
-    ObjectNode body = mapper.createObjectNode().put("max_results", max)
-        .put("filter", filter == null ? "" : filter);
+    ObjectNode body =
+        mapper
+            .createObjectNode()
+            .put("max_results", max)
+            .put("filter", filter == null ? "" : filter);
     body.putArray("experiment_ids").add(experimentId);
     return post("/api/2.0/mlflow/runs/search", body).path("runs");
   }
@@ -86,41 +96,58 @@ public final class CairnClient {
   public JsonNode get(String path, String... query) {
     StringBuilder url = new StringBuilder(baseUrl).append(path);
     for (int i = 0; i + 1 < query.length; i += 2) {
-      url.append(i == 0 ? '?' : '&').append(query[i]).append('=')
+      url.append(i == 0 ? '?' : '&')
+          .append(query[i])
+          .append('=')
           .append(URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
     }
     return send(HttpRequest.newBuilder(URI.create(url.toString())).GET());
   }
 
   public JsonNode post(String path, JsonNode body) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
   private JsonNode send(HttpRequest.Builder request) {
     HttpResponse<String> response;
     try {
-      response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      response =
+          http.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-          "Cannot reach the Cairn server at " + baseUrl + " (" + e.getClass().getSimpleName()
-              + "); start it with 'cairn server' or point --url / CAIRN_URL at it", e);
+      throw new CairnException(
+          ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "Cannot reach the Cairn server at "
+              + baseUrl
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); start it with 'cairn server' or point --url / CAIRN_URL at it",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CairnException(ErrorCode.ABORTED, "Interrupted while waiting for the server", e);
     }
     JsonNode json;
     try {
-      json = response.body().isEmpty() ? mapper.createObjectNode() : mapper.readTree(response.body());
+      json =
+          response.body().isEmpty() ? mapper.createObjectNode() : mapper.readTree(response.body());
     } catch (IOException e) {
-      throw new CairnException(ErrorCode.INTERNAL_ERROR,
-          "The server at " + baseUrl + " answered " + response.statusCode() + " with a body that is"
+      throw new CairnException(
+          ErrorCode.INTERNAL_ERROR,
+          "The server at "
+              + baseUrl
+              + " answered "
+              + response.statusCode()
+              + " with a body that is"
               + " not JSON; is it a Cairn or MLflow server?");
     }
     if (response.statusCode() >= 400) {
-      throw new CairnException(ErrorCode.fromName(json.path("error_code").asText()),
+      throw new CairnException(
+          ErrorCode.fromName(json.path("error_code").asText()),
           json.path("message").asText("HTTP " + response.statusCode()));
     }
     return json;

@@ -3,8 +3,8 @@ package io.cairn.client;
 import java.util.Map;
 
 /**
- * Where the server is: {@code --url}, else {@code CAIRN_URL}, else {@code MLFLOW_TRACKING_URI} (when
- * it is an http(s) URI), else {@code http://127.0.0.1:5000}.
+ * Where the server is: {@code --url}, else {@code CAIRN_URL}, else {@code MLFLOW_TRACKING_URI}
+ * (when it is an http(s) URI), else {@code http://127.0.0.1:5000}.
  */
 public final class TrackingUri {
   public static final String DEFAULT = "http://127.0.0.1:5000";

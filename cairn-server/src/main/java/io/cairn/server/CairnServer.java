@@ -36,8 +36,8 @@ import java.time.Clock;
 
 /**
  * The composition root: opens the stores, builds the services and serves them over HTTP. Created
- * with {@link #start}; the owner calls {@link #close}. Start-up failures are {@link CairnException}s
- * whose message is one sentence for the operator.
+ * with {@link #start}; the owner calls {@link #close}. Start-up failures are {@link
+ * CairnException}s whose message is one sentence for the operator.
  */
 public final class CairnServer implements AutoCloseable {
   public static final String VERSION = "0.1.0";
@@ -68,27 +68,28 @@ public final class CairnServer implements AutoCloseable {
       new UptimeMetrics().bindTo(registry);
       db.pool().setMetricRegistry(registry);
 
-      ExperimentService experiments = new ExperimentService(
-          new SqlExperimentStore(db), ArtifactLocations.proxied(), clock);
+      ExperimentService experiments =
+          new ExperimentService(new SqlExperimentStore(db), ArtifactLocations.proxied(), clock);
       RunService runs = new RunService(new SqlRunStore(db), experiments, ids, names, clock);
-      LoggedModelService models = new LoggedModelService(
-          new SqlLoggedModelStore(db), experiments, ids, names, clock);
+      LoggedModelService models =
+          new LoggedModelService(new SqlLoggedModelStore(db), experiments, ids, names, clock);
 
-      ObjectMapper mapper = JsonMapper.builder()
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .build();
-      Javalin app = Javalin.create(c -> {
-        c.showJavalinBanner = false;
-        c.startupWatcherEnabled = false;
-        c.http.maxRequestSize = config.maxRequestBytes();
-        c.router.ignoreTrailingSlashes = true;
-        c.jsonMapper(new JavalinJackson(mapper, false));
-      });
+      ObjectMapper mapper =
+          JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+      Javalin app =
+          Javalin.create(
+              c -> {
+                c.showJavalinBanner = false;
+                c.startupWatcherEnabled = false;
+                c.http.maxRequestSize = config.maxRequestBytes();
+                c.router.ignoreTrailingSlashes = true;
+                c.jsonMapper(new JavalinJackson(mapper, false));
+              });
       ErrorHandling.install(app);
       RequestObserver.install(app, registry);
       OpsEndpoints.register(app, db, registry, VERSION);
-      MlflowRoutes.register(app, mapper, config.maxRequestBytes(), experiments, runs, models,
-          artifacts);
+      MlflowRoutes.register(
+          app, mapper, config.maxRequestBytes(), experiments, runs, models, artifacts);
       try {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {
@@ -104,7 +105,11 @@ public final class CairnServer implements AutoCloseable {
   private static String bindMessage(ServerConfig config, RuntimeException e) {
     String text = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause());
     if (text.contains("already in use") || text.contains("Address already in use")) {
-      return "Port " + config.port() + " on " + config.host() + " is already in use; stop the other"
+      return "Port "
+          + config.port()
+          + " on "
+          + config.host()
+          + " is already in use; stop the other"
           + " process or choose another port with --port";
     }
     return "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage();
@@ -114,11 +119,13 @@ public final class CairnServer implements AutoCloseable {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
-      throw new CairnException(ErrorCode.INVALID_STATE,
+      throw new CairnException(
+          ErrorCode.INVALID_STATE,
           "Cannot create the data dir " + config.dataDir() + ": " + e.getMessage());
     }
     if (!Files.isWritable(config.dataDir())) {
-      throw new CairnException(ErrorCode.INVALID_STATE,
+      throw new CairnException(
+          ErrorCode.INVALID_STATE,
           "The data dir " + config.dataDir() + " is not writable; choose another with --data-dir");
     }
   }

@@ -27,8 +27,15 @@ public record ServerConfig(
   /** The embedded default under a data folder: SQLite file and local artifact folder. */
   public static ServerConfig embedded(String host, int port, Path dataDir) {
     Path abs = dataDir.toAbsolutePath().normalize();
-    return new ServerConfig(host, port, abs, "jdbc:sqlite:" + abs.resolve("cairn.db"), null, null,
-        abs.resolve("artifacts"), DEFAULT_MAX_REQUEST_BYTES);
+    return new ServerConfig(
+        host,
+        port,
+        abs,
+        "jdbc:sqlite:" + abs.resolve("cairn.db"),
+        null,
+        null,
+        abs.resolve("artifacts"),
+        DEFAULT_MAX_REQUEST_BYTES);
   }
 
   /** What to print at start: every setting, secrets masked. */

@@ -52,8 +52,9 @@ class ArtifactApiTest {
 
   @Test
   void multipartUpload_saysNotSupportedSoClientsFallBack() {
-    ServerFixture.Answer a = server.post("/api/2.0/mlflow-artifacts/mpu/create/1/run",
-        "{\"path\": \"x\", \"num_parts\": 2}");
+    ServerFixture.Answer a =
+        server.post(
+            "/api/2.0/mlflow-artifacts/mpu/create/1/run", "{\"path\": \"x\", \"num_parts\": 2}");
     assertThat(a.status()).isEqualTo(501);
     assertThat(a.json().get("message").asText())
         .startsWith("Multipart upload is not supported for the current artifact repository");
@@ -62,17 +63,17 @@ class ArtifactApiTest {
   @Test
   void traversalAttempts_neverReachOutsideTheStore() {
     String[] attacks = {
-        A + "/../../secret.txt",
-        A + "/1/../../../secret.txt",
-        A + "/%2e%2e/%2e%2e/secret.txt",
-        A + "/1/%2E%2E/%2E%2E/%2E%2E/secret.txt",
-        A + "/%252e%252e/%252e%252e/secret.txt",
-        A + "/..%2f..%2fsecret.txt",
-        A + "/%2Ftmp%2Fsecret.txt",
-        A + "/1/..%5c..%5csecret.txt",
-        A + "?path=../../",
-        A + "?path=%2e%2e%2f%2e%2e",
-        A + "?path=/etc",
+      A + "/../../secret.txt",
+      A + "/1/../../../secret.txt",
+      A + "/%2e%2e/%2e%2e/secret.txt",
+      A + "/1/%2E%2E/%2E%2E/%2E%2E/secret.txt",
+      A + "/%252e%252e/%252e%252e/secret.txt",
+      A + "/..%2f..%2fsecret.txt",
+      A + "/%2Ftmp%2Fsecret.txt",
+      A + "/1/..%5c..%5csecret.txt",
+      A + "?path=../../",
+      A + "?path=%2e%2e%2f%2e%2e",
+      A + "?path=/etc",
     };
     for (String attack : attacks) {
       ServerFixture.Answer a = server.raw("GET", attack);

@@ -57,7 +57,8 @@ class MlflowJavaClientTest {
     client.setExperimentTag(id, "team", "ml");
     Experiment e = client.getExperiment(id);
     assertThat(e.getName()).isEqualTo("java-exp-renamed");
-    assertThat(e.getTagsList()).anyMatch(t -> t.getKey().equals("team") && t.getValue().equals("ml"));
+    assertThat(e.getTagsList())
+        .anyMatch(t -> t.getKey().equals("team") && t.getValue().equals("ml"));
     ExperimentsPage page = client.searchExperiments("name = 'java-exp-renamed'");
     assertThat(page.getItems()).extracting(Experiment::getExperimentId).containsExactly(id);
     assertThat(page.getNextPageToken()).isEmpty();
@@ -79,9 +80,16 @@ class MlflowJavaClientTest {
     client.logMetric(runId, "loss", 1.5);
     client.logMetric(runId, "loss", 0.5, System.currentTimeMillis(), 2);
     client.setTag(runId, "stage", "dev");
-    client.logBatch(runId,
-        List.of(Metric.newBuilder().setKey("acc").setValue(0.9).setTimestamp(1).setStep(1).build(),
-            Metric.newBuilder().setKey("nan").setValue(Double.NaN).setTimestamp(1).setStep(0).build()),
+    client.logBatch(
+        runId,
+        List.of(
+            Metric.newBuilder().setKey("acc").setValue(0.9).setTimestamp(1).setStep(1).build(),
+            Metric.newBuilder()
+                .setKey("nan")
+                .setValue(Double.NaN)
+                .setTimestamp(1)
+                .setStep(0)
+                .build()),
         List.of(Param.newBuilder().setKey("beta").setValue("2").build()),
         List.of(RunTag.newBuilder().setKey("owner").setValue("me").build()));
     List<org.mlflow.api.proto.Service.Metric> history = client.getMetricHistory(runId, "loss");
@@ -92,7 +100,8 @@ class MlflowJavaClientTest {
     assertThat(run.getInfo().getStatus()).isEqualTo(RunStatus.FINISHED);
     assertThat(run.getInfo().getEndTime()).isPositive();
     assertThat(run.getData().getParamsList()).hasSize(2);
-    assertThat(run.getData().getTagsList()).noneMatch(t -> t.getKey().equals("stage"))
+    assertThat(run.getData().getTagsList())
+        .noneMatch(t -> t.getKey().equals("stage"))
         .anyMatch(t -> t.getKey().equals("owner"));
     assertThat(run.getData().getMetricsList())
         .anyMatch(m -> m.getKey().equals("loss") && m.getValue() == 0.5 && m.getStep() == 2)
@@ -113,15 +122,19 @@ class MlflowJavaClientTest {
       ids.add(runId);
     }
     assertThat(client.searchRuns(List.of(exp), "metrics.score >= 3"))
-        .extracting(RunInfo::getRunId).containsExactlyInAnyOrder(ids.get(3), ids.get(4));
-    RunsPage first = client.searchRuns(List.of(exp), "", ViewType.ACTIVE_ONLY, 2,
-        List.of("metrics.score DESC"));
-    assertThat(first.getItems()).extracting(r -> r.getInfo().getRunId())
+        .extracting(RunInfo::getRunId)
+        .containsExactlyInAnyOrder(ids.get(3), ids.get(4));
+    RunsPage first =
+        client.searchRuns(List.of(exp), "", ViewType.ACTIVE_ONLY, 2, List.of("metrics.score DESC"));
+    assertThat(first.getItems())
+        .extracting(r -> r.getInfo().getRunId())
         .containsExactly(ids.get(4), ids.get(3));
     assertThat(first.hasNextPage()).isTrue();
     RunsPage second = (RunsPage) first.getNextPage();
     RunsPage third = (RunsPage) second.getNextPage();
-    assertThat(third.getItems()).extracting(r -> r.getInfo().getRunId()).containsExactly(ids.get(0));
+    assertThat(third.getItems())
+        .extracting(r -> r.getInfo().getRunId())
+        .containsExactly(ids.get(0));
     assertThat(third.hasNextPage()).isFalse();
     assertThat(client.listRunInfos(exp)).hasSize(5);
   }
@@ -130,14 +143,18 @@ class MlflowJavaClientTest {
   void errors_comeBackAsHttpExceptionsWithMlflowCodes() {
     client.createExperiment("java-dup");
     assertThatThrownBy(() -> client.createExperiment("java-dup"))
-        .isInstanceOfSatisfying(MlflowHttpException.class, e -> {
-          assertThat(e.getStatusCode()).isEqualTo(400);
-          assertThat(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS");
-        });
+        .isInstanceOfSatisfying(
+            MlflowHttpException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(400);
+              assertThat(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS");
+            });
     assertThatThrownBy(() -> client.getRun("0123456789abcdef0123456789abcdef"))
-        .isInstanceOfSatisfying(MlflowHttpException.class, e -> {
-          assertThat(e.getStatusCode()).isEqualTo(404);
-          assertThat(e.getBodyMessage()).contains("RESOURCE_DOES_NOT_EXIST");
-        });
+        .isInstanceOfSatisfying(
+            MlflowHttpException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(404);
+              assertThat(e.getBodyMessage()).contains("RESOURCE_DOES_NOT_EXIST");
+            });
   }
 }

@@ -16,11 +16,13 @@ class OpsTest {
       assertThat(server.get("/health/ready").json().get("database").asText()).isEqualTo("ok");
       server.get("/api/2.0/mlflow/experiments/get?experiment_id=0");
       String metrics = server.get("/metrics").body();
-      assertThat(metrics).contains("http_server_requests_seconds_count")
+      assertThat(metrics)
+          .contains("http_server_requests_seconds_count")
           .contains("route=\"/api/2.0/mlflow/experiments/get\"")
           .contains("hikaricp_connections")
           .contains("jvm_memory_used_bytes");
-      assertThat(server.get("/version").json().get("version").asText()).isEqualTo(CairnServer.VERSION);
+      assertThat(server.get("/version").json().get("version").asText())
+          .isEqualTo(CairnServer.VERSION);
     }
   }
 

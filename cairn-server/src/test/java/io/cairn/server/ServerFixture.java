@@ -48,14 +48,16 @@ public final class ServerFixture implements AutoCloseable {
   }
 
   public Answer post(String path, String json) {
-    return send(HttpRequest.newBuilder(URI.create(url() + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public Answer put(String path, byte[] body) {
-    return send(HttpRequest.newBuilder(URI.create(url() + path))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   public Answer delete(String path) {
@@ -75,8 +77,13 @@ public final class ServerFixture implements AutoCloseable {
   public Answer raw(String method, String rawPath) {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       OutputStream out = s.getOutputStream();
-      out.write((method + " " + rawPath + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-          + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          (method
+                  + " "
+                  + rawPath
+                  + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                  + "Content-Length: 0\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = s.getInputStream();
       String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -19,7 +19,10 @@ public interface ArtifactRepository {
   /** The size of a file, or -1 when there is no file at that path. */
   long size(ArtifactPath file);
 
-  /** Stores the stream's bytes as the file, replacing any previous one atomically; returns bytes written. */
+  /**
+   * Stores the stream's bytes as the file, replacing any previous one atomically; returns bytes
+   * written.
+   */
   long write(ArtifactPath file, InputStream content);
 
   /** Deletes a file or a directory with everything under it; false when nothing was there. */

@@ -1,8 +1,9 @@
 package io.cairn.core.error;
 
 /**
- * The one exception type of Cairn's rules and stores. Its message is written for the user who sent the
- * request: it says what was found and what was expected, and never carries SQL or stack details.
+ * The one exception type of Cairn's rules and stores. Its message is written for the user who sent
+ * the request: it says what was found and what was expected, and never carries SQL or stack
+ * details.
  */
 public class CairnException extends RuntimeException {
   private final ErrorCode code;

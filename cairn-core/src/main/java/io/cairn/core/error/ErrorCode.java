@@ -2,8 +2,8 @@ package io.cairn.core.error;
 
 /**
  * The error codes Cairn answers with. Names and HTTP statuses are MLflow's, so that MLflow clients
- * recognise them: {@code RESOURCE_ALREADY_EXISTS} is 400, not 409, and {@code INVALID_STATE} is 500.
- * This enum is the one place where a code is mapped to a status.
+ * recognise them: {@code RESOURCE_ALREADY_EXISTS} is 400, not 409, and {@code INVALID_STATE} is
+ * 500. This enum is the one place where a code is mapped to a status.
  */
 public enum ErrorCode {
   INVALID_PARAMETER_VALUE(400),
@@ -32,7 +32,9 @@ public enum ErrorCode {
     return httpStatus;
   }
 
-  /** The code for a name received on the wire, or {@link #INTERNAL_ERROR} for one we do not know. */
+  /**
+   * The code for a name received on the wire, or {@link #INTERNAL_ERROR} for one we do not know.
+   */
   public static ErrorCode fromName(String name) {
     for (ErrorCode code : values()) {
       if (code.name().equals(name)) {

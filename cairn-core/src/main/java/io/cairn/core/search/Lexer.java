@@ -129,10 +129,14 @@ final class Lexer {
 
   private Token operator(int start) {
     String two = pos + 1 < input.length() ? input.substring(pos, pos + 2) : "";
-    if (two.equals("!=") || two.equals("<=") || two.equals(">=") || two.equals("<>")
+    if (two.equals("!=")
+        || two.equals("<=")
+        || two.equals(">=")
+        || two.equals("<>")
         || two.equals("==")) {
       pos += 2;
-      return new Token(Kind.OPERATOR, two.equals("<>") ? "!=" : two.equals("==") ? "=" : two, null, start);
+      return new Token(
+          Kind.OPERATOR, two.equals("<>") ? "!=" : two.equals("==") ? "=" : two, null, start);
     }
     char c = input.charAt(pos);
     if (c == '!') {

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * token is portable between the two. A token that does not decode is INVALID_PARAMETER_VALUE.
  */
 public final class PageToken {
-  private static final Pattern OFFSET = Pattern.compile("^\\{\\s*\"offset\"\\s*:\\s*(\\d{1,15})\\s*}$");
+  private static final Pattern OFFSET =
+      Pattern.compile("^\\{\\s*\"offset\"\\s*:\\s*(\\d{1,15})\\s*}$");
 
   private PageToken() {}
 

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Parses MLflow's search filter and order_by grammar, extended with OR, parentheses, IS [NOT] NULL and
- * the metric summaries {@code min(...)}, {@code max(...)}, {@code last(...)}. Every error is an
+ * Parses MLflow's search filter and order_by grammar, extended with OR, parentheses, IS [NOT] NULL
+ * and the metric summaries {@code min(...)}, {@code max(...)}, {@code last(...)}. Every error is an
  * INVALID_PARAMETER_VALUE naming the position where the text went wrong.
  *
  * <p>Thread-safe: every call works on its own state.
@@ -137,14 +137,15 @@ public final class SearchParser {
     }
     Op op;
     if (t.kind() == Kind.OPERATOR) {
-      op = switch (t.text()) {
-        case "=" -> Op.EQ;
-        case "!=" -> Op.NE;
-        case "<" -> Op.LT;
-        case "<=" -> Op.LE;
-        case ">" -> Op.GT;
-        default -> Op.GE;
-      };
+      op =
+          switch (t.text()) {
+            case "=" -> Op.EQ;
+            case "!=" -> Op.NE;
+            case "<" -> Op.LT;
+            case "<=" -> Op.LE;
+            case ">" -> Op.GT;
+            default -> Op.GE;
+          };
     } else if (t.isWord("LIKE")) {
       op = Op.LIKE;
     } else if (t.isWord("ILIKE")) {
@@ -155,8 +156,12 @@ public final class SearchParser {
       index++;
       op = Op.NOT_IN;
     } else {
-      throw error(t, "expected a comparison operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN,"
-          + " IS NULL) after '" + idText + "'");
+      throw error(
+          t,
+          "expected a comparison operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN,"
+              + " IS NULL) after '"
+              + idText
+              + "'");
     }
     ValueType type = valueType(id);
     checkOperator(id, idText, op, type, t);
@@ -174,8 +179,13 @@ public final class SearchParser {
       throw error(v, "expected a number to compare with '" + idText + "'");
     }
     if (v.kind() != Kind.STRING) {
-      throw error(v, "expected a quoted string to compare with '" + idText
-          + "', such as '" + (v.text().isEmpty() ? "value" : v.text()) + "' in quotes");
+      throw error(
+          v,
+          "expected a quoted string to compare with '"
+              + idText
+              + "', such as '"
+              + (v.text().isEmpty() ? "value" : v.text())
+              + "' in quotes");
     }
     return new Filter.Comparison(id, op, v.text());
   }
@@ -189,17 +199,30 @@ public final class SearchParser {
   }
 
   private void checkOperator(Identifier id, String idText, Op op, ValueType type, Token at) {
-    boolean ok = type == ValueType.NUMBER
-        ? op != Op.LIKE && op != Op.ILIKE && op != Op.IN && op != Op.NOT_IN
-        : !op.isOrdering();
-    if (id.type() == EntityType.ATTRIBUTE && id.key().equals("run_id") && op != Op.EQ
-        && op != Op.NE && op != Op.IN && op != Op.NOT_IN) {
+    boolean ok =
+        type == ValueType.NUMBER
+            ? op != Op.LIKE && op != Op.ILIKE && op != Op.IN && op != Op.NOT_IN
+            : !op.isOrdering();
+    if (id.type() == EntityType.ATTRIBUTE
+        && id.key().equals("run_id")
+        && op != Op.EQ
+        && op != Op.NE
+        && op != Op.IN
+        && op != Op.NOT_IN) {
       ok = false;
     }
     if (!ok) {
-      throw error(at, "the operator " + op.symbol() + " cannot be used with '" + idText + "' ("
-          + (type == ValueType.NUMBER ? "a number: use =, !=, <, <=, >, >=" : "a string: use =, !=,"
-          + " LIKE, ILIKE, IN, NOT IN") + ")");
+      throw error(
+          at,
+          "the operator "
+              + op.symbol()
+              + " cannot be used with '"
+              + idText
+              + "' ("
+              + (type == ValueType.NUMBER
+                  ? "a number: use =, !=, <, <=, >, >="
+                  : "a string: use =, !=," + " LIKE, ILIKE, IN, NOT IN")
+              + ")");
     }
   }
 
@@ -225,8 +248,11 @@ public final class SearchParser {
   private Identifier identifier() {
     Token t = next();
     if (t.kind() != Kind.WORD) {
-      throw error(t, t.kind() == Kind.END ? "expected an identifier such as metrics.loss, found the end"
-          : "expected an identifier such as metrics.loss, params.alpha, tags.team or an attribute");
+      throw error(
+          t,
+          t.kind() == Kind.END
+              ? "expected an identifier such as metrics.loss, found the end"
+              : "expected an identifier such as metrics.loss, params.alpha, tags.team or an attribute");
     }
     Aggregate aggregate = Aggregate.LAST;
     if (t.quotedKey() == null && peek().kind() == Kind.LPAREN && aggregateOf(t.text()) != null) {
@@ -235,7 +261,8 @@ public final class SearchParser {
       Identifier inner = identifier();
       expect(Kind.RPAREN, "')' to close " + t.text() + "(");
       if (inner.type() != EntityType.METRIC) {
-        throw error(t, t.text() + "() applies to metrics only, as in " + t.text() + "(metrics.loss)");
+        throw error(
+            t, t.text() + "() applies to metrics only, as in " + t.text() + "(metrics.loss)");
       }
       return new Identifier(inner.type(), inner.key(), aggregate);
     }
@@ -251,16 +278,25 @@ public final class SearchParser {
         if (schema.attribute(t.text()) != null) {
           return schema.resolve(EntityType.ATTRIBUTE, t.text(), aggregate, text);
         }
-        throw error(t, "'" + t.text() + "' is not an attribute of " + schema.entityName()
-            + "; prefix keys with metrics., params., tags. or attributes.");
+        throw error(
+            t,
+            "'"
+                + t.text()
+                + "' is not an attribute of "
+                + schema.entityName()
+                + "; prefix keys with metrics., params., tags. or attributes.");
       }
       prefix = t.text().substring(0, dot);
       key = t.text().substring(dot + 1);
     }
     EntityType type = PREFIXES.get(prefix.toLowerCase(Locale.ROOT));
     if (type == null) {
-      throw error(t, "unknown prefix '" + prefix + "': expected metrics., params., tags., attributes."
-          + " or datasets.");
+      throw error(
+          t,
+          "unknown prefix '"
+              + prefix
+              + "': expected metrics., params., tags., attributes."
+              + " or datasets.");
     }
     return schema.resolve(type, key, aggregate, text);
   }
@@ -305,8 +341,12 @@ public final class SearchParser {
   private void expectEnd() {
     Token t = peek();
     if (t.kind() != Kind.END) {
-      throw error(t, "unexpected '" + t.text() + "'" + (what.equals("filter")
-          ? "; join comparisons with AND or OR" : ""));
+      throw error(
+          t,
+          "unexpected '"
+              + t.text()
+              + "'"
+              + (what.equals("filter") ? "; join comparisons with AND or OR" : ""));
     }
   }
 

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one kind of entity can be searched and ordered by: its attributes (with MLflow's aliases) and
- * which of metrics, params, tags and datasets it has. Attribute names given to the SQL adapters are
- * always the canonical ones.
+ * What one kind of entity can be searched and ordered by: its attributes (with MLflow's aliases)
+ * and which of metrics, params, tags and datasets it has. Attribute names given to the SQL adapters
+ * are always the canonical ones.
  */
 public final class SearchSchema {
   /** How an attribute's values compare. */
@@ -103,7 +103,8 @@ public final class SearchSchema {
         String canonical = attribute(key);
         if (canonical == null) {
           throw CairnException.invalid(
-              "Invalid attribute '%s': %s have the attributes %s", key, entityName, attributes.keySet());
+              "Invalid attribute '%s': %s have the attributes %s",
+              key, entityName, attributes.keySet());
         }
         return Identifier.of(type, canonical);
       }

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rules for experiments: validation, defaults and MLflow's semantics, in front of an
- * {@link ExperimentStore}. Thread-safe. Errors are {@link CairnException}s with MLflow codes.
+ * The rules for experiments: validation, defaults and MLflow's semantics, in front of an {@link
+ * ExperimentStore}. Thread-safe. Errors are {@link CairnException}s with MLflow codes.
  */
 public final class ExperimentService {
   public static final String DEFAULT_EXPERIMENT_ID = "0";
@@ -31,28 +31,34 @@ public final class ExperimentService {
 
   public String create(String workspace, String name, String artifactLocation, List<Tag> tags) {
     Validation.experimentName(name);
-    Validation.maxLength("artifact_location", artifactLocation, Validation.MAX_ARTIFACT_LOCATION_LENGTH);
+    Validation.maxLength(
+        "artifact_location", artifactLocation, Validation.MAX_ARTIFACT_LOCATION_LENGTH);
     for (Tag tag : tags) {
       Validation.key("tag", tag.key());
       Validation.tagValue(tag.key(), tag.value(), Validation.MAX_EXPERIMENT_TAG_VALUE_LENGTH);
     }
-    String location = artifactLocation == null || artifactLocation.isEmpty() ? null : artifactLocation;
+    String location =
+        artifactLocation == null || artifactLocation.isEmpty() ? null : artifactLocation;
     return store.createExperiment(
         workspace, name, location, locations::experiment, tags, clock.millis());
   }
 
   public Experiment get(String experimentId) {
     Validation.experimentId(experimentId);
-    return store.getExperiment(experimentId)
-        .orElseThrow(() -> CairnException.notFound("No Experiment with id=%s exists", experimentId));
+    return store
+        .getExperiment(experimentId)
+        .orElseThrow(
+            () -> CairnException.notFound("No Experiment with id=%s exists", experimentId));
   }
 
   public Experiment getByName(String workspace, String name) {
     if (name == null || name.isEmpty()) {
       throw CairnException.invalid("Missing value for parameter 'experiment_name'");
     }
-    return store.getExperimentByName(workspace, name)
-        .orElseThrow(() -> CairnException.notFound("Could not find experiment with name '%s'", name));
+    return store
+        .getExperimentByName(workspace, name)
+        .orElseThrow(
+            () -> CairnException.notFound("Could not find experiment with name '%s'", name));
   }
 
   /** Gets an experiment that must be active, for writes into it. */
@@ -77,7 +83,8 @@ public final class ExperimentService {
     Filter parsed = SearchParser.parseFilter(filter, SearchSchema.EXPERIMENTS);
     List<OrderBy> order = SearchParser.parseOrderBy(orderBy, SearchSchema.EXPERIMENTS);
     long offset = PageToken.decode(pageToken);
-    List<Experiment> found = store.searchExperiments(workspace, viewType, parsed, order, limit + 1, offset);
+    List<Experiment> found =
+        store.searchExperiments(workspace, viewType, parsed, order, limit + 1, offset);
     return page(found, limit, offset);
   }
 
@@ -93,8 +100,9 @@ public final class ExperimentService {
 
   public void delete(String experimentId) {
     if (DEFAULT_EXPERIMENT_ID.equals(experimentId)) {
-      throw CairnException.invalid("Cannot delete the default experiment '0'. This is an internally"
-          + " reserved experiment.");
+      throw CairnException.invalid(
+          "Cannot delete the default experiment '0'. This is an internally"
+              + " reserved experiment.");
     }
     Experiment experiment = get(experimentId);
     if (experiment.lifecycleStage() != LifecycleStage.ACTIVE) {
@@ -106,8 +114,7 @@ public final class ExperimentService {
   public void restore(String experimentId) {
     Experiment experiment = get(experimentId);
     if (experiment.lifecycleStage() == LifecycleStage.ACTIVE) {
-      throw CairnException.invalid(
-          "Cannot restore an active experiment %s", experimentId);
+      throw CairnException.invalid("Cannot restore an active experiment %s", experimentId);
     }
     store.setExperimentLifecycle(experimentId, LifecycleStage.ACTIVE, clock.millis());
   }

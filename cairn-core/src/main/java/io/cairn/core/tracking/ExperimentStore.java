@@ -29,9 +29,17 @@ public interface ExperimentStore {
 
   Optional<Experiment> getExperimentByName(String workspace, String name);
 
-  /** Experiments matching the filter, in order, from {@code offset}; one more than asked tells of a next page. */
+  /**
+   * Experiments matching the filter, in order, from {@code offset}; one more than asked tells of a
+   * next page.
+   */
   List<Experiment> searchExperiments(
-      String workspace, ViewType viewType, Filter filter, List<OrderBy> orderBy, int limit, long offset);
+      String workspace,
+      ViewType viewType,
+      Filter filter,
+      List<OrderBy> orderBy,
+      int limit,
+      long offset);
 
   void renameExperiment(String experimentId, String newName, long now);
 

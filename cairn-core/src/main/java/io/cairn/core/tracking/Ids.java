@@ -5,8 +5,8 @@ import java.util.HexFormat;
 import java.util.Random;
 
 /**
- * Makes the ids Cairn hands out: run ids (32 hex digits, as MLflow's) and logged-model ids
- * ({@code m-} and 32 hex digits). Injected so tests can make them predictable. Thread-safe.
+ * Makes the ids Cairn hands out: run ids (32 hex digits, as MLflow's) and logged-model ids ({@code
+ * m-} and 32 hex digits). Injected so tests can make them predictable. Thread-safe.
  */
 public final class Ids {
   private final Random random;

@@ -18,6 +18,7 @@ public enum LifecycleStage {
         return stage;
       }
     }
-    throw CairnException.invalid("Invalid lifecycle stage '%s': expected 'active' or 'deleted'", text);
+    throw CairnException.invalid(
+        "Invalid lifecycle stage '%s': expected 'active' or 'deleted'", text);
   }
 }

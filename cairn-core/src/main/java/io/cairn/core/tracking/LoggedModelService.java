@@ -40,10 +40,12 @@ public final class LoggedModelService {
       List<Tag> tags) {
     Experiment experiment = experiments.getActive(experimentId);
     String modelName = name == null ? names.next() : name;
-    if (modelName.isEmpty() || modelName.chars().anyMatch(c -> FORBIDDEN_NAME_CHARS.indexOf(c) >= 0)) {
+    if (modelName.isEmpty()
+        || modelName.chars().anyMatch(c -> FORBIDDEN_NAME_CHARS.indexOf(c) >= 0)) {
       throw CairnException.invalid(
           "Invalid model name ('%s') provided. Model name must be a non-empty string and cannot"
-              + " contain the following characters: ('/', ':', '.', '%%', '\"', \"'\")", modelName);
+              + " contain the following characters: ('/', ':', '.', '%%', '\"', \"'\")",
+          modelName);
     }
     checkParams(params);
     for (Tag tag : tags) {
@@ -52,11 +54,22 @@ public final class LoggedModelService {
     }
     String modelId = ids.newModelId();
     long now = clock.millis();
-    store.createLoggedModel(new LoggedModel(
-        modelId, experiment.experimentId(), modelName,
-        ArtifactLocations.loggedModel(experiment.artifactLocation(), modelId), now, now,
-        LoggedModelStatus.LOGGED_MODEL_PENDING, null, emptyToNull(modelType),
-        emptyToNull(sourceRunId), LifecycleStage.ACTIVE, tags, params, List.of()));
+    store.createLoggedModel(
+        new LoggedModel(
+            modelId,
+            experiment.experimentId(),
+            modelName,
+            ArtifactLocations.loggedModel(experiment.artifactLocation(), modelId),
+            now,
+            now,
+            LoggedModelStatus.LOGGED_MODEL_PENDING,
+            null,
+            emptyToNull(modelType),
+            emptyToNull(sourceRunId),
+            LifecycleStage.ACTIVE,
+            tags,
+            params,
+            List.of()));
     return get(modelId, false);
   }
 
@@ -94,7 +107,8 @@ public final class LoggedModelService {
   public void deleteTag(String modelId, String key) {
     any(modelId);
     if (!store.deleteLoggedModelTag(modelId, key)) {
-      throw CairnException.notFound("No tag with key '%s' found for model with ID '%s'.", key, modelId);
+      throw CairnException.notFound(
+          "No tag with key '%s' found for model with ID '%s'.", key, modelId);
     }
   }
 
@@ -119,15 +133,16 @@ public final class LoggedModelService {
     int limit = Validation.maxResults(maxResults, SEARCH_DEFAULT, SEARCH_LIMIT);
     Filter parsed = SearchParser.parseFilter(filter, SearchSchema.LOGGED_MODELS);
     long offset = PageToken.decode(pageToken);
-    List<LoggedModel> found = store.searchLoggedModels(experimentIds, parsed, orderBy, limit + 1, offset);
+    List<LoggedModel> found =
+        store.searchLoggedModels(experimentIds, parsed, orderBy, limit + 1, offset);
     return ExperimentService.page(found, limit, offset);
   }
 
   private void checkParams(List<Param> params) {
     if (params.size() > MAX_PARAMS_PER_CALL) {
       throw CairnException.invalid(
-          "A request can log at most %d params to a logged model. Got %d.", MAX_PARAMS_PER_CALL,
-          params.size());
+          "A request can log at most %d params to a logged model. Got %d.",
+          MAX_PARAMS_PER_CALL, params.size());
     }
     for (Param p : params) {
       Validation.key("param", p.key());

@@ -24,5 +24,9 @@ public interface LoggedModelStore {
   void logLoggedModelParams(String modelId, List<Param> params);
 
   List<LoggedModel> searchLoggedModels(
-      Collection<String> experimentIds, Filter filter, List<OrderBy> orderBy, int limit, long offset);
+      Collection<String> experimentIds,
+      Filter filter,
+      List<OrderBy> orderBy,
+      int limit,
+      long offset);
 }

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * One metric point. {@code value} may be NaN or infinite, as MLflow allows. The optional fields
- * ({@code runId}, {@code modelId}, {@code datasetName}, {@code datasetDigest}) are null when absent.
+ * ({@code runId}, {@code modelId}, {@code datasetName}, {@code datasetDigest}) are null when
+ * absent.
  */
 public record Metric(
     String key,

@@ -3,18 +3,24 @@ package io.cairn.core.tracking;
 import java.util.List;
 import java.util.Random;
 
-/** Names for runs started without one, in MLflow's style: {@code adjective-noun-NNN}. Thread-safe. */
+/**
+ * Names for runs started without one, in MLflow's style: {@code adjective-noun-NNN}. Thread-safe.
+ */
 public final class RunNames {
-  private static final List<String> ADJECTIVES = List.of(
-      "able", "amazing", "bold", "brave", "bright", "calm", "casual", "clean", "clever", "crisp",
-      "dapper", "eager", "fair", "fast", "gentle", "glad", "grand", "honest", "keen", "kind",
-      "lively", "loud", "lucky", "merry", "nimble", "polite", "proud", "quick", "quiet", "rare",
-      "shy", "silent", "sleek", "smooth", "steady", "sunny", "swift", "tidy", "vast", "wise");
-  private static final List<String> NOUNS = List.of(
-      "ant", "bass", "bat", "bear", "bee", "boar", "cairn", "carp", "cat", "crab", "crow", "deer",
-      "doe", "dove", "eel", "elk", "finch", "fox", "frog", "goat", "hawk", "hen", "horse", "jay",
-      "lark", "lynx", "mole", "moth", "newt", "owl", "ox", "ram", "robin", "seal", "shark", "slug",
-      "snail", "squid", "stag", "swan", "toad", "trout", "wasp", "whale", "wolf", "wren", "yak");
+  private static final List<String> ADJECTIVES =
+      List.of(
+          "able", "amazing", "bold", "brave", "bright", "calm", "casual", "clean", "clever",
+          "crisp", "dapper", "eager", "fair", "fast", "gentle", "glad", "grand", "honest", "keen",
+          "kind", "lively", "loud", "lucky", "merry", "nimble", "polite", "proud", "quick", "quiet",
+          "rare", "shy", "silent", "sleek", "smooth", "steady", "sunny", "swift", "tidy", "vast",
+          "wise");
+  private static final List<String> NOUNS =
+      List.of(
+          "ant", "bass", "bat", "bear", "bee", "boar", "cairn", "carp", "cat", "crab", "crow",
+          "deer", "doe", "dove", "eel", "elk", "finch", "fox", "frog", "goat", "hawk", "hen",
+          "horse", "jay", "lark", "lynx", "mole", "moth", "newt", "owl", "ox", "ram", "robin",
+          "seal", "shark", "slug", "snail", "squid", "stag", "swan", "toad", "trout", "wasp",
+          "whale", "wolf", "wren", "yak");
 
   private final Random random;
 
@@ -24,8 +30,11 @@ public final class RunNames {
 
   public String next() {
     synchronized (random) {
-      return ADJECTIVES.get(random.nextInt(ADJECTIVES.size())) + "-"
-          + NOUNS.get(random.nextInt(NOUNS.size())) + "-" + random.nextInt(1000);
+      return ADJECTIVES.get(random.nextInt(ADJECTIVES.size()))
+          + "-"
+          + NOUNS.get(random.nextInt(NOUNS.size()))
+          + "-"
+          + random.nextInt(1000);
     }
   }
 }

@@ -41,8 +41,10 @@ public final class RunService {
 
   public Run create(
       String experimentId, String userId, Long startTime, String runName, List<Tag> tags) {
-    String expId = experimentId == null || experimentId.isEmpty()
-        ? ExperimentService.DEFAULT_EXPERIMENT_ID : experimentId;
+    String expId =
+        experimentId == null || experimentId.isEmpty()
+            ? ExperimentService.DEFAULT_EXPERIMENT_ID
+            : experimentId;
     Experiment experiment = experiments.getActive(expId);
     Map<String, Tag> byKey = new LinkedHashMap<>();
     for (Tag tag : tags) {
@@ -55,7 +57,8 @@ public final class RunService {
     if (name != null && nameTag != null && !nameTag.value().equals(name)) {
       throw CairnException.invalid(
           "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different"
-              + " values (run_name='%s', mlflow.runName='%s').", name, nameTag.value());
+              + " values (run_name='%s', mlflow.runName='%s').",
+          name, nameTag.value());
     }
     if (name == null) {
       name = nameTag != null && !nameTag.value().isEmpty() ? nameTag.value() : names.next();
@@ -66,10 +69,17 @@ public final class RunService {
       user = byKey.get(USER_TAG).value();
     }
     String runId = ids.newRunId();
-    RunInfo info = new RunInfo(
-        runId, name, expId, user == null ? "" : user, RunStatus.RUNNING,
-        startTime == null ? clock.millis() : startTime, null,
-        ArtifactLocations.run(experiment.artifactLocation(), runId), LifecycleStage.ACTIVE);
+    RunInfo info =
+        new RunInfo(
+            runId,
+            name,
+            expId,
+            user == null ? "" : user,
+            RunStatus.RUNNING,
+            startTime == null ? clock.millis() : startTime,
+            null,
+            ArtifactLocations.run(experiment.artifactLocation(), runId),
+            LifecycleStage.ACTIVE);
     store.createRun(info, new ArrayList<>(byKey.values()));
     return get(runId);
   }
@@ -149,7 +159,8 @@ public final class RunService {
   }
 
   /** A metric's history; without {@code maxResults} every point, in one page. */
-  public Page<Metric> metricHistory(String runId, String key, Integer maxResults, String pageToken) {
+  public Page<Metric> metricHistory(
+      String runId, String key, Integer maxResults, String pageToken) {
     if (key == null || key.isEmpty()) {
       throw CairnException.invalid("Missing value for parameter 'metric_key'");
     }
@@ -163,12 +174,14 @@ public final class RunService {
   public List<Metric> metricHistoryBulkInterval(
       List<String> runIds, String key, Long startStep, Long endStep, Integer maxResults) {
     if (runIds.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter 'run_ids': give at least one run id");
+      throw CairnException.invalid(
+          "Missing value for parameter 'run_ids': give at least one run id");
     }
     if (runIds.size() > BULK_MAX_RUNS) {
       throw CairnException.invalid(
           "GetMetricHistoryBulkInterval request must specify at most %d run_ids. Received %d"
-              + " run_ids.", BULK_MAX_RUNS, runIds.size());
+              + " run_ids.",
+          BULK_MAX_RUNS, runIds.size());
     }
     for (String runId : runIds) {
       Validation.runId(runId);

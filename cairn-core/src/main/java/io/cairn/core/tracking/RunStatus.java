@@ -13,11 +13,13 @@ public enum RunStatus {
   /** Accepts the enum name, as MLflow clients send it, or its proto number. */
   public static RunStatus parse(String text) {
     for (RunStatus status : values()) {
-      if (status.name().equalsIgnoreCase(text) || String.valueOf(status.ordinal() + 1).equals(text)) {
+      if (status.name().equalsIgnoreCase(text)
+          || String.valueOf(status.ordinal() + 1).equals(text)) {
         return status;
       }
     }
     throw CairnException.invalid(
-        "Invalid run status '%s': expected one of RUNNING, SCHEDULED, FINISHED, FAILED, KILLED", text);
+        "Invalid run status '%s': expected one of RUNNING, SCHEDULED, FINISHED, FAILED, KILLED",
+        text);
   }
 }

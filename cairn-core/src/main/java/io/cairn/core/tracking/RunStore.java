@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where runs and everything logged to them are kept. Thread-safe; each method is one transaction, so
- * a batch is stored whole or not at all. Params never change once logged: logging a different value
- * for a key fails with INVALID_PARAMETER_VALUE and stores nothing of the batch.
+ * Where runs and everything logged to them are kept. Thread-safe; each method is one transaction,
+ * so a batch is stored whole or not at all. Params never change once logged: logging a different
+ * value for a key fails with INVALID_PARAMETER_VALUE and stores nothing of the batch.
  */
 public interface RunStore {
   void createRun(RunInfo info, List<Tag> tags);
@@ -24,8 +24,8 @@ public interface RunStore {
   void setRunLifecycle(String runId, LifecycleStage stage, long now);
 
   /**
-   * Stores metrics, params and tags in one transaction, and updates each metric's latest, minimum and
-   * maximum. Metrics carrying a {@code modelId} are also recorded on that logged model.
+   * Stores metrics, params and tags in one transaction, and updates each metric's latest, minimum
+   * and maximum. Metrics carrying a {@code modelId} are also recorded on that logged model.
    */
   void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags);
 

@@ -24,41 +24,55 @@ public final class Validation {
   public static final int MAX_DATASET_SCHEMA_LENGTH = 1048575;
   public static final int MAX_DATASET_PROFILE_LENGTH = 16777215;
 
-  private static final Pattern KEY = Pattern.compile("^[/\\w.\\- :]*$", Pattern.UNICODE_CHARACTER_CLASS);
+  private static final Pattern KEY =
+      Pattern.compile("^[/\\w.\\- :]*$", Pattern.UNICODE_CHARACTER_CLASS);
   private static final Pattern RUN_ID = Pattern.compile("^[a-zA-Z0-9][\\w\\-]{0,255}$");
   private static final Pattern EXPERIMENT_ID = Pattern.compile("^[0-9]{1,18}$");
 
   private Validation() {}
 
-  /** Checks a metric, param or tag key: MLflow's characters, length, and a path that is its own normal form. */
+  /**
+   * Checks a metric, param or tag key: MLflow's characters, length, and a path that is its own
+   * normal form.
+   */
   public static void key(String kind, String key) {
     if (key == null || key.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter '%s' key: a non-empty key is required", kind);
+      throw CairnException.invalid(
+          "Missing value for parameter '%s' key: a non-empty key is required", kind);
     }
     if (key.length() > MAX_KEY_LENGTH) {
       throw CairnException.invalid(
-          "%s key '%s...' is %d characters long: the limit is %d", capital(kind), key.substring(0, 40),
-          key.length(), MAX_KEY_LENGTH);
+          "%s key '%s...' is %d characters long: the limit is %d",
+          capital(kind), key.substring(0, 40), key.length(), MAX_KEY_LENGTH);
     }
     if (!KEY.matcher(key).matches()) {
       throw CairnException.invalid(
           "Invalid %s name: '%s'. Names may only contain alphanumerics, underscores (_), dashes (-),"
-              + " periods (.), spaces ( ), colon(:) and slashes (/).", kind, key);
+              + " periods (.), spaces ( ), colon(:) and slashes (/).",
+          kind, key);
     }
-    if (key.startsWith("/") || key.contains("//") || key.equals(".") || key.startsWith("./")
-        || key.endsWith("/.") || key.contains("/./") || key.equals("..") || key.startsWith("../")
-        || key.contains("/../") || key.endsWith("/..")) {
+    if (key.startsWith("/")
+        || key.contains("//")
+        || key.equals(".")
+        || key.startsWith("./")
+        || key.endsWith("/.")
+        || key.contains("/./")
+        || key.equals("..")
+        || key.startsWith("../")
+        || key.contains("/../")
+        || key.endsWith("/..")) {
       throw CairnException.invalid(
           "Invalid %s name: '%s'. Names must be relative paths that need no normalising (no leading"
-              + " '/', no '//', '.' or '..' parts).", kind, key);
+              + " '/', no '//', '.' or '..' parts).",
+          kind, key);
     }
   }
 
   public static void paramValue(String key, String value) {
     if (value.length() > MAX_PARAM_VALUE_LENGTH) {
       throw CairnException.invalid(
-          "Param value for '%s' is %d characters long: the limit is %d", key, value.length(),
-          MAX_PARAM_VALUE_LENGTH);
+          "Param value for '%s' is %d characters long: the limit is %d",
+          key, value.length(), MAX_PARAM_VALUE_LENGTH);
     }
   }
 
@@ -74,7 +88,8 @@ public final class Validation {
       throw CairnException.invalid("Missing value for parameter 'run_id'");
     }
     if (!RUN_ID.matcher(runId).matches()) {
-      throw CairnException.invalid("Invalid value '%s' for parameter 'run_id': not a run id", clip(runId));
+      throw CairnException.invalid(
+          "Invalid value '%s' for parameter 'run_id': not a run id", clip(runId));
     }
   }
 
@@ -84,8 +99,7 @@ public final class Validation {
     }
     if (!EXPERIMENT_ID.matcher(experimentId).matches()) {
       throw CairnException.invalid(
-          "Invalid experiment ID '%s'. Experiment ID must be a valid integer.",
-          clip(experimentId));
+          "Invalid experiment ID '%s'. Experiment ID must be a valid integer.", clip(experimentId));
     }
   }
 
@@ -95,8 +109,8 @@ public final class Validation {
     }
     if (name.length() > MAX_EXPERIMENT_NAME_LENGTH) {
       throw CairnException.invalid(
-          "Experiment name is %d characters long: the limit is %d", name.length(),
-          MAX_EXPERIMENT_NAME_LENGTH);
+          "Experiment name is %d characters long: the limit is %d",
+          name.length(), MAX_EXPERIMENT_NAME_LENGTH);
     }
   }
 
@@ -127,7 +141,8 @@ public final class Validation {
       if (!seen.add(p.key())) {
         throw CairnException.invalid(
             "Duplicate parameter keys have been submitted: ['%s']. Please ensure the request contains"
-                + " only one param value per param key.", p.key());
+                + " only one param value per param key.",
+            p.key());
       }
     }
     for (Metric m : metrics) {
@@ -152,7 +167,8 @@ public final class Validation {
     if (count > limit) {
       throw CairnException.invalid(
           "A batch logging request can contain at most %d %s. Got %d %s. Please split up %s across"
-              + " multiple requests and try again.", limit, entity, count, entity, entity);
+              + " multiple requests and try again.",
+          limit, entity, count, entity, entity);
     }
   }
 

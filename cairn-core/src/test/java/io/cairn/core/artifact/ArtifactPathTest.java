@@ -11,13 +11,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ArtifactPathTest {
   @ParameterizedTest
-  @ValueSource(strings = {
-      "../etc/passwd", "a/../../b", "a/..", "..", ".", "./a", "/etc/passwd", "a\\..\\b",
-      "C:/Windows", "%2e%2e/secret", "a/%2E%2E/%2e%2e/b", "%252e%252e/x", "%2Fetc%2Fpasswd",
-      "a/%5c..%5cb", "a/\u0000b", "~/x", "a/\n/b"})
+  @ValueSource(
+      strings = {
+        "../etc/passwd",
+        "a/../../b",
+        "a/..",
+        "..",
+        ".",
+        "./a",
+        "/etc/passwd",
+        "a\\..\\b",
+        "C:/Windows",
+        "%2e%2e/secret",
+        "a/%2E%2E/%2e%2e/b",
+        "%252e%252e/x",
+        "%2Fetc%2Fpasswd",
+        "a/%5c..%5cb",
+        "a/\u0000b",
+        "~/x",
+        "a/\n/b"
+      })
   void unsafePaths_areRefused(String text) {
     assertThatThrownBy(() -> ArtifactPath.parse(text))
-        .isInstanceOfSatisfying(CairnException.class,
+        .isInstanceOfSatisfying(
+            CairnException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
         .hasMessageContaining("Invalid artifact path");
   }

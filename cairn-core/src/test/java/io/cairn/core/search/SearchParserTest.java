@@ -22,10 +22,13 @@ class SearchParserTest {
   @Test
   void parsesMlflowComparisonsJoinedByAnd() {
     Filter f = parse("metrics.acc > 0.9 and params.model = 'tree' AND tags.`my tag` LIKE 'a%'");
-    assertThat(f).isEqualTo(new Filter.And(List.of(
-        cmp(EntityType.METRIC, "acc", Op.GT, 0.9),
-        cmp(EntityType.PARAM, "model", Op.EQ, "tree"),
-        cmp(EntityType.TAG, "my tag", Op.LIKE, "a%"))));
+    assertThat(f)
+        .isEqualTo(
+            new Filter.And(
+                List.of(
+                    cmp(EntityType.METRIC, "acc", Op.GT, 0.9),
+                    cmp(EntityType.PARAM, "model", Op.EQ, "tree"),
+                    cmp(EntityType.TAG, "my tag", Op.LIKE, "a%"))));
   }
 
   @Test
@@ -44,8 +47,10 @@ class SearchParserTest {
   void resolvesAttributeAliases() {
     assertThat(parse("attributes.run_id IN ('a', 'b')"))
         .isEqualTo(cmp(EntityType.ATTRIBUTE, "run_id", Op.IN, List.of("a", "b")));
-    assertThat(parse("run_name = 'x'")).isEqualTo(cmp(EntityType.ATTRIBUTE, "run_name", Op.EQ, "x"));
-    assertThat(parse("attr.created > 5")).isEqualTo(cmp(EntityType.ATTRIBUTE, "start_time", Op.GT, 5.0));
+    assertThat(parse("run_name = 'x'"))
+        .isEqualTo(cmp(EntityType.ATTRIBUTE, "run_name", Op.EQ, "x"));
+    assertThat(parse("attr.created > 5"))
+        .isEqualTo(cmp(EntityType.ATTRIBUTE, "start_time", Op.GT, 5.0));
     assertThat(parse("run.status NOT IN ('FAILED')"))
         .isEqualTo(cmp(EntityType.ATTRIBUTE, "status", Op.NOT_IN, List.of("FAILED")));
   }
@@ -62,11 +67,15 @@ class SearchParserTest {
 
   @Test
   void parsesMetricSummariesAndNullChecks() {
-    assertThat(parse("max(metrics.loss) < 2")).isEqualTo(new Filter.Comparison(
-        new Identifier(EntityType.METRIC, "loss", Aggregate.MAX), Op.LT, 2.0));
-    assertThat(parse("tags.t IS NOT NULL")).isEqualTo(cmp(EntityType.TAG, "t", Op.IS_NOT_NULL, null));
+    assertThat(parse("max(metrics.loss) < 2"))
+        .isEqualTo(
+            new Filter.Comparison(
+                new Identifier(EntityType.METRIC, "loss", Aggregate.MAX), Op.LT, 2.0));
+    assertThat(parse("tags.t IS NOT NULL"))
+        .isEqualTo(cmp(EntityType.TAG, "t", Op.IS_NOT_NULL, null));
     // A metric named "loss.min" is not the summary syntax.
-    assertThat(parse("metrics.loss.min < 1")).isEqualTo(cmp(EntityType.METRIC, "loss.min", Op.LT, 1.0));
+    assertThat(parse("metrics.loss.min < 1"))
+        .isEqualTo(cmp(EntityType.METRIC, "loss.min", Op.LT, 1.0));
   }
 
   @Test
@@ -80,23 +89,25 @@ class SearchParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "metrics.acc >",
-      "metrics.acc > 'high'",
-      "params.p = unquoted",
-      "params.p > 'a'",
-      "foo.bar = 1",
-      "nonsense = 'x'",
-      "metrics.a > 1 metrics.b > 2",
-      "(metrics.a > 1",
-      "params.p IN 'a'",
-      "tags.t = 'unterminated",
-      "min(params.p) = 'a'",
-      "metrics.a ~ 1",
-  })
+  @ValueSource(
+      strings = {
+        "metrics.acc >",
+        "metrics.acc > 'high'",
+        "params.p = unquoted",
+        "params.p > 'a'",
+        "foo.bar = 1",
+        "nonsense = 'x'",
+        "metrics.a > 1 metrics.b > 2",
+        "(metrics.a > 1",
+        "params.p IN 'a'",
+        "tags.t = 'unterminated",
+        "min(params.p) = 'a'",
+        "metrics.a ~ 1",
+      })
   void badFilters_failWithInvalidParameterValueAndPosition(String text) {
     assertThatThrownBy(() -> parse(text))
-        .isInstanceOfSatisfying(CairnException.class,
+        .isInstanceOfSatisfying(
+            CairnException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
         .hasMessageContaining("position");
   }
@@ -125,7 +136,8 @@ class SearchParserTest {
     assertThat(PageToken.decode(PageToken.encode(1234))).isEqualTo(1234);
     assertThat(PageToken.decode("eyJvZmZzZXQiOiAxMDB9")).isEqualTo(100);
     assertThatThrownBy(() -> PageToken.decode("not-a-token"))
-        .isInstanceOfSatisfying(CairnException.class,
+        .isInstanceOfSatisfying(
+            CairnException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
         .hasMessageContaining("Invalid page token");
   }

@@ -22,35 +22,56 @@ public final class ErrorHandling {
   private ErrorHandling() {}
 
   public static void install(Javalin app) {
-    app.exception(CairnException.class, (e, ctx) -> {
-      if (e.code().httpStatus() >= 500 && e.code() != ErrorCode.NOT_IMPLEMENTED) {
-        LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
-      }
-      answer(ctx, e.code().httpStatus(), e.code(), e.getMessage());
-    });
-    app.exception(HttpResponseException.class, (e, ctx) -> {
-      int status = e.getStatus();
-      ErrorCode code = status == 404 ? ErrorCode.ENDPOINT_NOT_FOUND
-          : status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
-      answer(ctx, status, code, e.getMessage());
-    });
-    app.exception(Exception.class, (e, ctx) -> {
-      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      answer(ctx, 500, ErrorCode.INTERNAL_ERROR,
-          "Internal error while handling the request; the server log has details");
-    });
-    app.error(404, ctx -> {
-      if (ctx.attribute(ANSWERED) == null) {
-        answer(ctx, 404, ErrorCode.ENDPOINT_NOT_FOUND,
-            "No endpoint " + ctx.method() + " " + ctx.path() + " on this server");
-      }
-    });
-    app.error(405, ctx -> {
-      if (ctx.attribute(ANSWERED) == null) {
-        answer(ctx, 405, ErrorCode.ENDPOINT_NOT_FOUND,
-            "Method " + ctx.method() + " is not allowed on " + ctx.path());
-      }
-    });
+    app.exception(
+        CairnException.class,
+        (e, ctx) -> {
+          if (e.code().httpStatus() >= 500 && e.code() != ErrorCode.NOT_IMPLEMENTED) {
+            LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+          }
+          answer(ctx, e.code().httpStatus(), e.code(), e.getMessage());
+        });
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          int status = e.getStatus();
+          ErrorCode code =
+              status == 404
+                  ? ErrorCode.ENDPOINT_NOT_FOUND
+                  : status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
+          answer(ctx, status, code, e.getMessage());
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+          answer(
+              ctx,
+              500,
+              ErrorCode.INTERNAL_ERROR,
+              "Internal error while handling the request; the server log has details");
+        });
+    app.error(
+        404,
+        ctx -> {
+          if (ctx.attribute(ANSWERED) == null) {
+            answer(
+                ctx,
+                404,
+                ErrorCode.ENDPOINT_NOT_FOUND,
+                "No endpoint " + ctx.method() + " " + ctx.path() + " on this server");
+          }
+        });
+    app.error(
+        405,
+        ctx -> {
+          if (ctx.attribute(ANSWERED) == null) {
+            answer(
+                ctx,
+                405,
+                ErrorCode.ENDPOINT_NOT_FOUND,
+                "Method " + ctx.method() + " is not allowed on " + ctx.path());
+          }
+        });
   }
 
   private static void answer(Context ctx, int status, ErrorCode code, String message) {

@@ -68,7 +68,8 @@ public final class Fields {
     if (value == null || value.isEmpty()) {
       throw CairnException.invalid(
           "Missing value for required parameter '%s%s'. See the API docs for more information about"
-              + " request parameters.", prefix, name);
+              + " request parameters.",
+          prefix, name);
     }
     return value;
   }
@@ -100,7 +101,9 @@ public final class Fields {
         }
         return n.asLong();
       }
-      if (n.isNumber() && n.asDouble() == Math.rint(n.asDouble()) && Math.abs(n.asDouble()) < 9e18) {
+      if (n.isNumber()
+          && n.asDouble() == Math.rint(n.asDouble())
+          && Math.abs(n.asDouble()) < 9e18) {
         return (long) n.asDouble();
       }
       if (!n.isTextual()) {
@@ -132,8 +135,8 @@ public final class Fields {
       return null;
     }
     if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
-      throw CairnException.invalid("Invalid value %d for parameter '%s%s': too large", value, prefix,
-          name);
+      throw CairnException.invalid(
+          "Invalid value %d for parameter '%s%s': too large", value, prefix, name);
     }
     return value.intValue();
   }
@@ -190,7 +193,8 @@ public final class Fields {
     if (n.isBoolean()) {
       return n.asBoolean();
     }
-    if (n.isTextual() && (n.asText().equalsIgnoreCase("true") || n.asText().equalsIgnoreCase("false"))) {
+    if (n.isTextual()
+        && (n.asText().equalsIgnoreCase("true") || n.asText().equalsIgnoreCase("false"))) {
       return n.asText().equalsIgnoreCase("true");
     }
     throw wrongType(name, "a boolean");

@@ -54,12 +54,16 @@ public final class JsonApi {
 
   private void add(HandlerType method, String path, Endpoint endpoint) {
     for (String prefix : prefixes) {
-      app.addHttpHandler(method, prefix + path, ctx -> {
-        Fields fields = method == HandlerType.GET ? Fields.ofQuery(ctx.queryParamMap()) : body(ctx);
-        JsonNode answer = endpoint.handle(fields, ctx);
-        ctx.contentType("application/json");
-        ctx.result(mapper.writeValueAsBytes(answer));
-      });
+      app.addHttpHandler(
+          method,
+          prefix + path,
+          ctx -> {
+            Fields fields =
+                method == HandlerType.GET ? Fields.ofQuery(ctx.queryParamMap()) : body(ctx);
+            JsonNode answer = endpoint.handle(fields, ctx);
+            ctx.contentType("application/json");
+            ctx.result(mapper.writeValueAsBytes(answer));
+          });
     }
   }
 
@@ -76,19 +80,24 @@ public final class JsonApi {
       throw tooLarge(bytes.length);
     }
     if (bytes.length == 0 || new String(bytes, 0, Math.min(bytes.length, 16)).isBlank()) {
-      return ctx.queryParamMap().isEmpty() ? Fields.ofJson(null) : Fields.ofQuery(ctx.queryParamMap());
+      return ctx.queryParamMap().isEmpty()
+          ? Fields.ofJson(null)
+          : Fields.ofQuery(ctx.queryParamMap());
     }
     try {
       return Fields.ofJson(mapper.readTree(bytes));
     } catch (JsonProcessingException e) {
-      throw new CairnException(ErrorCode.MALFORMED_REQUEST,
+      throw new CairnException(
+          ErrorCode.MALFORMED_REQUEST,
           "Malformed JSON in the request body: " + e.getOriginalMessage());
     }
   }
 
   private CairnException tooLarge(long size) {
-    return new CairnException(ErrorCode.INVALID_PARAMETER_VALUE, String.format(
-        "The request body is %d bytes: the limit is %d bytes (--max-request-bytes)", size,
-        maxBodyBytes));
+    return new CairnException(
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        String.format(
+            "The request body is %d bytes: the limit is %d bytes (--max-request-bytes)",
+            size, maxBodyBytes));
   }
 }

@@ -34,37 +34,48 @@ final class ArtifactEndpoints {
   }
 
   void register(Javalin app, JsonApi mlflowApi, String prefix) {
-    app.get(prefix + "/artifacts", ctx -> json(ctx, list(ArtifactPath.parse(ctx.queryParam("path")))));
+    app.get(
+        prefix + "/artifacts", ctx -> json(ctx, list(ArtifactPath.parse(ctx.queryParam("path")))));
     app.get(prefix + "/artifacts/<path>", this::download);
-    app.put(prefix + "/artifacts/<path>", ctx -> {
-      repository.write(ArtifactPath.parse(ctx.pathParam("path")), ctx.bodyInputStream());
-      json(ctx, Wire.F.objectNode());
-    });
-    app.delete(prefix + "/artifacts/<path>", ctx -> {
-      ArtifactPath path = ArtifactPath.parse(ctx.pathParam("path"));
-      if (!repository.delete(path)) {
-        throw CairnException.notFound("No artifact at '%s'", path);
-      }
-      json(ctx, Wire.F.objectNode());
-    });
+    app.put(
+        prefix + "/artifacts/<path>",
+        ctx -> {
+          repository.write(ArtifactPath.parse(ctx.pathParam("path")), ctx.bodyInputStream());
+          json(ctx, Wire.F.objectNode());
+        });
+    app.delete(
+        prefix + "/artifacts/<path>",
+        ctx -> {
+          ArtifactPath path = ArtifactPath.parse(ctx.pathParam("path"));
+          if (!repository.delete(path)) {
+            throw CairnException.notFound("No artifact at '%s'", path);
+          }
+          json(ctx, Wire.F.objectNode());
+        });
     for (String action : new String[] {"create", "complete", "abort"}) {
-      app.post(prefix + "/mpu/" + action + "/<path>", ctx -> {
-        throw new CairnException(ErrorCode.NOT_IMPLEMENTED, NO_MULTIPART);
-      });
+      app.post(
+          prefix + "/mpu/" + action + "/<path>",
+          ctx -> {
+            throw new CairnException(ErrorCode.NOT_IMPLEMENTED, NO_MULTIPART);
+          });
     }
-    app.get(prefix + "/presigned/<path>", ctx -> {
-      throw new CairnException(ErrorCode.NOT_IMPLEMENTED,
-          "Presigned downloads are not supported for the current artifact repository");
-    });
-    mlflowApi.get("/artifacts/list", (f, ctx) -> listUnder(
-        runs.info(RunEndpoints.runId(f)).artifactUri(), f.string("path")));
+    app.get(
+        prefix + "/presigned/<path>",
+        ctx -> {
+          throw new CairnException(
+              ErrorCode.NOT_IMPLEMENTED,
+              "Presigned downloads are not supported for the current artifact repository");
+        });
+    mlflowApi.get(
+        "/artifacts/list",
+        (f, ctx) -> listUnder(runs.info(RunEndpoints.runId(f)).artifactUri(), f.string("path")));
   }
 
   private void download(Context ctx) {
     ArtifactPath path = ArtifactPath.parse(ctx.pathParam("path"));
     InputStream in = repository.open(path);
-    ctx.header("Content-Disposition", "attachment; filename=\"" + path.name().replace("\"", "")
-        + "\"");
+    ctx.header(
+        "Content-Disposition", "attachment; filename=\"" + path.name().replace("\"", "") + "\"");
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.contentType("application/octet-stream");
     ctx.result(in);

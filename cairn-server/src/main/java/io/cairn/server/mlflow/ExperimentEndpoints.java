@@ -20,49 +20,77 @@ final class ExperimentEndpoints {
   }
 
   void register(JsonApi api) {
-    api.post("/experiments/create", (f, ctx) -> {
-      String id = experiments.create(Workspace.of(ctx), f.requiredString("name"),
-          f.string("artifact_location"), tags(f));
-      return Wire.F.objectNode().put("experiment_id", id);
-    });
-    api.get("/experiments/get", (f, ctx) ->
-        experimentAnswer(experiments.get(f.requiredString("experiment_id"))));
-    api.get("/experiments/get-by-name", (f, ctx) ->
-        experimentAnswer(experiments.getByName(Workspace.of(ctx), f.requiredString("experiment_name"))));
-    JsonApi.Endpoint search = (f, ctx) -> {
-      Page<Experiment> page = experiments.search(Workspace.of(ctx), ViewType.parse(f.string("view_type")),
-          f.string("filter"), f.strings("order_by"), f.intValue("max_results"), f.string("page_token"));
-      ObjectNode o = Wire.F.objectNode();
-      ArrayNode list = o.putArray("experiments");
-      page.items().forEach(e -> list.add(Wire.experiment(e)));
-      if (page.nextPageToken() != null) {
-        o.put("next_page_token", page.nextPageToken());
-      }
-      return o;
-    };
+    api.post(
+        "/experiments/create",
+        (f, ctx) -> {
+          String id =
+              experiments.create(
+                  Workspace.of(ctx),
+                  f.requiredString("name"),
+                  f.string("artifact_location"),
+                  tags(f));
+          return Wire.F.objectNode().put("experiment_id", id);
+        });
+    api.get(
+        "/experiments/get",
+        (f, ctx) -> experimentAnswer(experiments.get(f.requiredString("experiment_id"))));
+    api.get(
+        "/experiments/get-by-name",
+        (f, ctx) ->
+            experimentAnswer(
+                experiments.getByName(Workspace.of(ctx), f.requiredString("experiment_name"))));
+    JsonApi.Endpoint search =
+        (f, ctx) -> {
+          Page<Experiment> page =
+              experiments.search(
+                  Workspace.of(ctx),
+                  ViewType.parse(f.string("view_type")),
+                  f.string("filter"),
+                  f.strings("order_by"),
+                  f.intValue("max_results"),
+                  f.string("page_token"));
+          ObjectNode o = Wire.F.objectNode();
+          ArrayNode list = o.putArray("experiments");
+          page.items().forEach(e -> list.add(Wire.experiment(e)));
+          if (page.nextPageToken() != null) {
+            o.put("next_page_token", page.nextPageToken());
+          }
+          return o;
+        };
     api.post("/experiments/search", search);
     api.get("/experiments/search", search);
-    api.post("/experiments/update", (f, ctx) -> {
-      experiments.rename(f.requiredString("experiment_id"), f.requiredString("new_name"));
-      return Wire.F.objectNode();
-    });
-    api.post("/experiments/delete", (f, ctx) -> {
-      experiments.delete(f.requiredString("experiment_id"));
-      return Wire.F.objectNode();
-    });
-    api.post("/experiments/restore", (f, ctx) -> {
-      experiments.restore(f.requiredString("experiment_id"));
-      return Wire.F.objectNode();
-    });
-    api.post("/experiments/set-experiment-tag", (f, ctx) -> {
-      experiments.setTag(f.requiredString("experiment_id"),
-          new Tag(f.requiredString("key"), f.string("value")));
-      return Wire.F.objectNode();
-    });
-    api.post("/experiments/delete-experiment-tag", (f, ctx) -> {
-      experiments.deleteTag(f.requiredString("experiment_id"), f.requiredString("key"));
-      return Wire.F.objectNode();
-    });
+    api.post(
+        "/experiments/update",
+        (f, ctx) -> {
+          experiments.rename(f.requiredString("experiment_id"), f.requiredString("new_name"));
+          return Wire.F.objectNode();
+        });
+    api.post(
+        "/experiments/delete",
+        (f, ctx) -> {
+          experiments.delete(f.requiredString("experiment_id"));
+          return Wire.F.objectNode();
+        });
+    api.post(
+        "/experiments/restore",
+        (f, ctx) -> {
+          experiments.restore(f.requiredString("experiment_id"));
+          return Wire.F.objectNode();
+        });
+    api.post(
+        "/experiments/set-experiment-tag",
+        (f, ctx) -> {
+          experiments.setTag(
+              f.requiredString("experiment_id"),
+              new Tag(f.requiredString("key"), f.string("value")));
+          return Wire.F.objectNode();
+        });
+    api.post(
+        "/experiments/delete-experiment-tag",
+        (f, ctx) -> {
+          experiments.deleteTag(f.requiredString("experiment_id"), f.requiredString("key"));
+          return Wire.F.objectNode();
+        });
   }
 
   private static ObjectNode experimentAnswer(Experiment e) {

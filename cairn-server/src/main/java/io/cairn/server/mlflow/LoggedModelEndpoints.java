@@ -26,58 +26,89 @@ final class LoggedModelEndpoints {
   }
 
   void register(JsonApi api) {
-    api.post("/logged-models", (f, ctx) -> answer(models.create(f.requiredString("experiment_id"),
-        f.string("name"), f.string("model_type"), f.string("source_run_id"), params(f),
-        ExperimentEndpoints.tags(f))));
-    api.get("/logged-models/{model_id}", (f, ctx) ->
-        answer(models.get(ctx.pathParam("model_id"), f.bool("allow_deleted"))));
-    api.patch("/logged-models/{model_id}", (f, ctx) -> {
-      String status = f.requiredString("status");
-      return answer(models.finalizeModel(ctx.pathParam("model_id"), LoggedModelStatus.parse(status)));
-    });
-    api.delete("/logged-models/{model_id}", (f, ctx) -> {
-      models.delete(ctx.pathParam("model_id"));
-      return Wire.F.objectNode();
-    });
-    api.patch("/logged-models/{model_id}/tags", (f, ctx) -> {
-      models.setTags(ctx.pathParam("model_id"), ExperimentEndpoints.tags(f));
-      return Wire.F.objectNode();
-    });
-    api.delete("/logged-models/{model_id}/tags/<tag_key>", (f, ctx) -> {
-      models.deleteTag(ctx.pathParam("model_id"), ctx.pathParam("tag_key"));
-      return Wire.F.objectNode();
-    });
-    api.post("/logged-models/{model_id}/params", (f, ctx) -> {
-      models.logParams(ctx.pathParam("model_id"), params(f));
-      return Wire.F.objectNode();
-    });
-    api.post("/logged-models/search", (f, ctx) -> {
-      List<OrderBy> order = new ArrayList<>();
-      for (Fields o : f.objects("order_by")) {
-        OrderBy parsed = SearchParser.parseOrderBy(o.requiredString("field_name"),
-            SearchSchema.LOGGED_MODELS);
-        boolean ascending = !o.has("ascending") || o.bool("ascending");
-        order.add(new OrderBy(parsed.identifier(), ascending));
-      }
-      Page<LoggedModel> page = models.search(f.strings("experiment_ids"), f.string("filter"), order,
-          f.intValue("max_results"), f.string("page_token"));
-      ObjectNode o = Wire.F.objectNode();
-      ArrayNode list = o.putArray("models");
-      page.items().forEach(m -> list.add(Wire.loggedModel(m)));
-      if (page.nextPageToken() != null) {
-        o.put("next_page_token", page.nextPageToken());
-      }
-      return o;
-    });
-    api.get("/logged-models/{model_id}/artifacts/directories", (f, ctx) -> {
-      LoggedModel model = models.get(ctx.pathParam("model_id"), true);
-      return artifacts.listUnder(model.artifactUri(), f.string("artifact_directory_path"));
-    });
+    api.post(
+        "/logged-models",
+        (f, ctx) ->
+            answer(
+                models.create(
+                    f.requiredString("experiment_id"),
+                    f.string("name"),
+                    f.string("model_type"),
+                    f.string("source_run_id"),
+                    params(f),
+                    ExperimentEndpoints.tags(f))));
+    api.get(
+        "/logged-models/{model_id}",
+        (f, ctx) -> answer(models.get(ctx.pathParam("model_id"), f.bool("allow_deleted"))));
+    api.patch(
+        "/logged-models/{model_id}",
+        (f, ctx) -> {
+          String status = f.requiredString("status");
+          return answer(
+              models.finalizeModel(ctx.pathParam("model_id"), LoggedModelStatus.parse(status)));
+        });
+    api.delete(
+        "/logged-models/{model_id}",
+        (f, ctx) -> {
+          models.delete(ctx.pathParam("model_id"));
+          return Wire.F.objectNode();
+        });
+    api.patch(
+        "/logged-models/{model_id}/tags",
+        (f, ctx) -> {
+          models.setTags(ctx.pathParam("model_id"), ExperimentEndpoints.tags(f));
+          return Wire.F.objectNode();
+        });
+    api.delete(
+        "/logged-models/{model_id}/tags/<tag_key>",
+        (f, ctx) -> {
+          models.deleteTag(ctx.pathParam("model_id"), ctx.pathParam("tag_key"));
+          return Wire.F.objectNode();
+        });
+    api.post(
+        "/logged-models/{model_id}/params",
+        (f, ctx) -> {
+          models.logParams(ctx.pathParam("model_id"), params(f));
+          return Wire.F.objectNode();
+        });
+    api.post(
+        "/logged-models/search",
+        (f, ctx) -> {
+          List<OrderBy> order = new ArrayList<>();
+          for (Fields o : f.objects("order_by")) {
+            OrderBy parsed =
+                SearchParser.parseOrderBy(
+                    o.requiredString("field_name"), SearchSchema.LOGGED_MODELS);
+            boolean ascending = !o.has("ascending") || o.bool("ascending");
+            order.add(new OrderBy(parsed.identifier(), ascending));
+          }
+          Page<LoggedModel> page =
+              models.search(
+                  f.strings("experiment_ids"),
+                  f.string("filter"),
+                  order,
+                  f.intValue("max_results"),
+                  f.string("page_token"));
+          ObjectNode o = Wire.F.objectNode();
+          ArrayNode list = o.putArray("models");
+          page.items().forEach(m -> list.add(Wire.loggedModel(m)));
+          if (page.nextPageToken() != null) {
+            o.put("next_page_token", page.nextPageToken());
+          }
+          return o;
+        });
+    api.get(
+        "/logged-models/{model_id}/artifacts/directories",
+        (f, ctx) -> {
+          LoggedModel model = models.get(ctx.pathParam("model_id"), true);
+          return artifacts.listUnder(model.artifactUri(), f.string("artifact_directory_path"));
+        });
   }
 
   private static List<Param> params(Fields f) {
     return f.objects("params").stream()
-        .map(p -> new Param(p.requiredString("key"), p.string("value"))).toList();
+        .map(p -> new Param(p.requiredString("key"), p.string("value")))
+        .toList();
   }
 
   private static ObjectNode answer(LoggedModel model) {

@@ -16,8 +16,8 @@ import io.cairn.core.tracking.Tag;
 import java.util.List;
 
 /**
- * Domain records as MLflow's JSON: snake_case names, int64 as numbers, enums by name, experiment ids
- * as strings, NaN and infinities as the strings protobuf uses. Stateless.
+ * Domain records as MLflow's JSON: snake_case names, int64 as numbers, enums by name, experiment
+ * ids as strings, NaN and infinities as the strings protobuf uses. Stateless.
  */
 final class Wire {
   static final JsonNodeFactory F = JsonNodeFactory.instance;

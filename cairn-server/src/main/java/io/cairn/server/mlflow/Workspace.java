@@ -5,8 +5,8 @@ import io.javalin.http.Context;
 
 /**
  * The workspace a request works in. Until workspaces can be created there is one, {@code default};
- * a request naming another through MLflow's {@code X-MLFLOW-WORKSPACE} header is refused rather than
- * silently answered from the default one.
+ * a request naming another through MLflow's {@code X-MLFLOW-WORKSPACE} header is refused rather
+ * than silently answered from the default one.
  */
 final class Workspace {
   static final String DEFAULT = "default";
@@ -19,7 +19,7 @@ final class Workspace {
     if (name == null || name.isEmpty() || name.equals(DEFAULT)) {
       return DEFAULT;
     }
-    throw CairnException.notFound("Workspace '%s' does not exist; this server has only '%s'", name,
-        DEFAULT);
+    throw CairnException.notFound(
+        "Workspace '%s' does not exist; this server has only '%s'", name, DEFAULT);
   }
 }

@@ -41,8 +41,12 @@ public final class RequestObserver {
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
     if (ACCESS.isInfoEnabled()) {
-      ACCESS.info("{\"method\":\"{}\",\"path\":\"{}\",\"route\":\"{}\",\"status\":{},\"ms\":{}}",
-          ctx.method(), escape(ctx.path()), escape(route), status,
+      ACCESS.info(
+          "{\"method\":\"{}\",\"path\":\"{}\",\"route\":\"{}\",\"status\":{},\"ms\":{}}",
+          ctx.method(),
+          escape(ctx.path()),
+          escape(route),
+          status,
           String.format("%.2f", nanos / 1e6));
     }
   }

@@ -39,12 +39,14 @@ public final class LocalArtifactRepository implements ArtifactRepository {
       Files.createDirectories(root);
       this.root = root.toRealPath();
     } catch (IOException e) {
-      throw new CairnException(ErrorCode.INVALID_STATE,
-          "Cannot create the artifact folder " + root + ": " + e.getMessage(), e);
+      throw new CairnException(
+          ErrorCode.INVALID_STATE,
+          "Cannot create the artifact folder " + root + ": " + e.getMessage(),
+          e);
     }
     if (!Files.isWritable(this.root)) {
-      throw new CairnException(ErrorCode.INVALID_STATE,
-          "The artifact folder " + this.root + " is not writable");
+      throw new CairnException(
+          ErrorCode.INVALID_STATE, "The artifact folder " + this.root + " is not writable");
     }
   }
 
@@ -83,7 +85,8 @@ public final class LocalArtifactRepository implements ArtifactRepository {
         }
         BasicFileAttributes attrs =
             Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        entries.add(new ArtifactEntry(name, attrs.isDirectory(), attrs.isDirectory() ? 0 : attrs.size()));
+        entries.add(
+            new ArtifactEntry(name, attrs.isDirectory(), attrs.isDirectory() ? 0 : attrs.size()));
       }
     } catch (IOException e) {
       throw failure("list", directory, e);
@@ -133,7 +136,8 @@ public final class LocalArtifactRepository implements ArtifactRepository {
       temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
       long written = Files.copy(content, temp);
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -162,19 +166,21 @@ public final class LocalArtifactRepository implements ArtifactRepository {
       return false;
     }
     try {
-      Files.walkFileTree(p, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-          Files.delete(f);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          p,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+              Files.delete(f);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              Files.delete(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
       return true;
     } catch (IOException e) {
       throw failure("delete", path, e);
@@ -192,7 +198,9 @@ public final class LocalArtifactRepository implements ArtifactRepository {
   }
 
   private static CairnException failure(String action, ArtifactPath path, IOException e) {
-    return new CairnException(ErrorCode.INTERNAL_ERROR,
-        "Could not " + action + " the artifact '" + path + "': " + e.getClass().getSimpleName(), e);
+    return new CairnException(
+        ErrorCode.INTERNAL_ERROR,
+        "Could not " + action + " the artifact '" + path + "': " + e.getClass().getSimpleName(),
+        e);
   }
 }

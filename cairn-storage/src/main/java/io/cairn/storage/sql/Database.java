@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The metadata database: a HikariCP pool, the dialect, and Flyway migrations run at start. Work is
- * lent a {@link Tx} through {@link #read} (autocommit) or {@link #write} (one transaction, committed
- * when the callback returns, rolled back when it throws). Thread-safe; the owner closes it.
+ * lent a {@link Tx} through {@link #read} (autocommit) or {@link #write} (one transaction,
+ * committed when the callback returns, rolled back when it throws). Thread-safe; the owner closes
+ * it.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -70,8 +71,10 @@ public final class Database implements AutoCloseable {
     try {
       pool = new HikariDataSource(config);
     } catch (HikariPool.PoolInitializationException e) {
-      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-          "Cannot connect to the database " + mask(jdbcUrl) + ": " + rootMessage(e), e);
+      throw new CairnException(
+          ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "Cannot connect to the database " + mask(jdbcUrl) + ": " + rootMessage(e),
+          e);
     }
     try {
       migrate(pool, dialect);
@@ -83,19 +86,25 @@ public final class Database implements AutoCloseable {
   }
 
   private static void migrate(DataSource dataSource, Dialect dialect) {
-    Flyway flyway = Flyway.configure()
-        .dataSource(dataSource)
-        .locations(dialect.migrationLocation())
-        .table("cairn_schema_history")
-        .baselineOnMigrate(false)
-        .load();
-    MigrationInfo[] future = Arrays.stream(flyway.info().all())
-        .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS
-            || m.getState() == MigrationState.FUTURE_FAILED)
-        .toArray(MigrationInfo[]::new);
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations(dialect.migrationLocation())
+            .table("cairn_schema_history")
+            .baselineOnMigrate(false)
+            .load();
+    MigrationInfo[] future =
+        Arrays.stream(flyway.info().all())
+            .filter(
+                m ->
+                    m.getState() == MigrationState.FUTURE_SUCCESS
+                        || m.getState() == MigrationState.FUTURE_FAILED)
+            .toArray(MigrationInfo[]::new);
     if (future.length > 0) {
-      throw new CairnException(ErrorCode.INVALID_STATE,
-          "The database schema is at version " + future[future.length - 1].getVersion()
+      throw new CairnException(
+          ErrorCode.INVALID_STATE,
+          "The database schema is at version "
+              + future[future.length - 1].getVersion()
               + ", newer than this Cairn understands; upgrade Cairn, or point it at another database");
     }
     flyway.migrate();
@@ -164,16 +173,24 @@ public final class Database implements AutoCloseable {
   static CairnException translate(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message = String.valueOf(e.getMessage());
-    if (e instanceof SQLTransientConnectionException || state.startsWith("08")
-        || state.equals("40001") || state.equals("40P01") || state.equals("57P01")
-        || message.contains("SQLITE_BUSY") || message.contains("database is locked")) {
+    if (e instanceof SQLTransientConnectionException
+        || state.startsWith("08")
+        || state.equals("40001")
+        || state.equals("40P01")
+        || state.equals("57P01")
+        || message.contains("SQLITE_BUSY")
+        || message.contains("database is locked")) {
       LOG.warn("Database temporarily unavailable: {}", message);
-      return new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-          "The metadata database is busy or unreachable; try again", e);
+      return new CairnException(
+          ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "The metadata database is busy or unreachable; try again",
+          e);
     }
     LOG.error("Database failure", e);
-    return new CairnException(ErrorCode.INTERNAL_ERROR,
-        "The metadata database failed to complete the request; the server log has details", e);
+    return new CairnException(
+        ErrorCode.INTERNAL_ERROR,
+        "The metadata database failed to complete the request; the server log has details",
+        e);
   }
 
   static String mask(String jdbcUrl) {

@@ -12,9 +12,9 @@ import java.util.function.BiFunction;
 
 /**
  * Compiles a parsed {@link Filter} into a SQL condition with bound arguments, so that searches are
- * answered by the database. Comparisons on metrics, params and tags become
- * {@code id IN (SELECT ...)} semi-joins, which both databases drive from the (key, value) indexes;
- * a missing key never matches, as in MLflow, except with IS NULL.
+ * answered by the database. Comparisons on metrics, params and tags become {@code id IN (SELECT
+ * ...)} semi-joins, which both databases drive from the (key, value) indexes; a missing key never
+ * matches, as in MLflow, except with IS NULL.
  */
 final class FilterSql {
   /** A key-value table hanging off the searched entity (params, tags, latest metrics...). */
@@ -38,7 +38,10 @@ final class FilterSql {
     this.args = args;
   }
 
-  /** Appends the condition for {@code filter} (or TRUE when null) and adds its arguments to {@code args}. */
+  /**
+   * Appends the condition for {@code filter} (or TRUE when null) and adds its arguments to {@code
+   * args}.
+   */
   static String compile(Filter filter, Entity entity, Dialect dialect, List<Object> args) {
     if (filter == null) {
       return "1 = 1";
@@ -92,7 +95,9 @@ final class FilterSql {
     String sub = "SELECT k." + table.idColumn() + " FROM " + table.table() + " k WHERE k.key = ?";
     args.add(id.key());
     if (op == Op.IS_NULL || op == Op.IS_NOT_NULL) {
-      sql.append(entity.idColumn()).append(op == Op.IS_NULL ? " NOT IN (" : " IN (").append(sub)
+      sql.append(entity.idColumn())
+          .append(op == Op.IS_NULL ? " NOT IN (" : " IN (")
+          .append(sub)
           .append(')');
       return;
     }
@@ -120,16 +125,19 @@ final class FilterSql {
     if (table == null) {
       throw CairnException.invalid("Cannot filter on datasets here");
     }
-    String column = switch (key) {
-      case "name" -> "d.name";
-      case "digest" -> "d.digest";
-      default -> "t.value";
-    };
-    sql.append(entity.idColumn()).append(" IN (SELECT i.run_uuid FROM run_dataset_inputs i JOIN")
+    String column =
+        switch (key) {
+          case "name" -> "d.name";
+          case "digest" -> "d.digest";
+          default -> "t.value";
+        };
+    sql.append(entity.idColumn())
+        .append(" IN (SELECT i.run_uuid FROM run_dataset_inputs i JOIN")
         .append(" datasets d ON d.dataset_uuid = i.dataset_uuid");
     if (key.equals("context")) {
-      sql.append(" JOIN run_dataset_input_tags t ON t.run_uuid = i.run_uuid AND t.dataset_uuid ="
-          + " i.dataset_uuid AND t.key = 'mlflow.data.context'");
+      sql.append(
+          " JOIN run_dataset_input_tags t ON t.run_uuid = i.run_uuid AND t.dataset_uuid ="
+              + " i.dataset_uuid AND t.key = 'mlflow.data.context'");
     }
     sql.append(" WHERE ");
     predicate(column, op, value);
@@ -142,8 +150,10 @@ final class FilterSql {
       case IS_NOT_NULL -> sql.append(column).append(" IS NOT NULL");
       case IN, NOT_IN -> {
         List<?> values = (List<?>) value;
-        sql.append(column).append(op == Op.IN ? " IN (" : " NOT IN (")
-            .append(Tx.placeholders(values.size())).append(')');
+        sql.append(column)
+            .append(op == Op.IN ? " IN (" : " NOT IN (")
+            .append(Tx.placeholders(values.size()))
+            .append(')');
         args.addAll(values);
       }
       case LIKE -> {

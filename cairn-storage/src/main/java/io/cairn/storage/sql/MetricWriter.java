@@ -44,25 +44,49 @@ final class MetricWriter {
       points.add(new Object[] {runId, m.key(), m.step(), m.timestamp(), stored, nan});
       summaries.computeIfAbsent(m.key(), k -> new Summary()).add(m);
       if (m.modelId() != null && !m.modelId().isEmpty()) {
-        modelPoints.add(new Object[] {m.modelId(), m.key(), m.step(), m.timestamp(), stored, nan,
-            runId, nullToEmpty(m.datasetName()), nullToEmpty(m.datasetDigest())});
+        modelPoints.add(
+            new Object[] {
+              m.modelId(),
+              m.key(),
+              m.step(),
+              m.timestamp(),
+              stored,
+              nan,
+              runId,
+              nullToEmpty(m.datasetName()),
+              nullToEmpty(m.datasetDigest())
+            });
       }
     }
-    tx.batch("INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan)"
-        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", points);
+    tx.batch(
+        "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        points);
     tx.batch(latestUpsert(tx.dialect()), summaryRows(runId, summaries));
-    tx.batch("INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan,"
-        + " run_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT DO NOTHING", modelPoints);
+    tx.batch(
+        "INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan,"
+            + " run_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT DO NOTHING",
+        modelPoints);
   }
 
   private static List<Object[]> summaryRows(String runId, Map<String, Summary> summaries) {
     List<Object[]> rows = new ArrayList<>(summaries.size());
-    summaries.forEach((key, s) -> {
-      boolean nan = Double.isNaN(s.latest.value());
-      rows.add(new Object[] {runId, key, nan ? 0.0 : s.latest.value(), s.latest.timestamp(),
-          s.latest.step(), nan, s.min, s.max});
-    });
+    summaries.forEach(
+        (key, s) -> {
+          boolean nan = Double.isNaN(s.latest.value());
+          rows.add(
+              new Object[] {
+                runId,
+                key,
+                nan ? 0.0 : s.latest.value(),
+                s.latest.timestamp(),
+                s.latest.step(),
+                nan,
+                s.min,
+                s.max
+              });
+        });
     return rows;
   }
 
@@ -71,18 +95,29 @@ final class MetricWriter {
    * compares the new point with the old latest one by (step, timestamp, value), MLflow's order.
    */
   private static String latestUpsert(Dialect d) {
-    String newer = "(excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step,"
-        + " latest_metrics.timestamp, latest_metrics.value)";
+    String newer =
+        "(excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step,"
+            + " latest_metrics.timestamp, latest_metrics.value)";
     return "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan, min_value,"
         + " max_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET"
-        + " value = CASE WHEN " + newer + " THEN excluded.value ELSE latest_metrics.value END,"
-        + " timestamp = CASE WHEN " + newer + " THEN excluded.timestamp"
+        + " value = CASE WHEN "
+        + newer
+        + " THEN excluded.value ELSE latest_metrics.value END,"
+        + " timestamp = CASE WHEN "
+        + newer
+        + " THEN excluded.timestamp"
         + " ELSE latest_metrics.timestamp END,"
-        + " step = CASE WHEN " + newer + " THEN excluded.step ELSE latest_metrics.step END,"
-        + " is_nan = CASE WHEN " + newer + " THEN excluded.is_nan ELSE latest_metrics.is_nan END,"
-        + " min_value = COALESCE(" + d.least("latest_metrics.min_value", "excluded.min_value")
+        + " step = CASE WHEN "
+        + newer
+        + " THEN excluded.step ELSE latest_metrics.step END,"
+        + " is_nan = CASE WHEN "
+        + newer
+        + " THEN excluded.is_nan ELSE latest_metrics.is_nan END,"
+        + " min_value = COALESCE("
+        + d.least("latest_metrics.min_value", "excluded.min_value")
         + ", latest_metrics.min_value, excluded.min_value),"
-        + " max_value = COALESCE(" + d.greatest("latest_metrics.max_value", "excluded.max_value")
+        + " max_value = COALESCE("
+        + d.greatest("latest_metrics.max_value", "excluded.max_value")
         + ", latest_metrics.max_value, excluded.max_value)";
   }
 

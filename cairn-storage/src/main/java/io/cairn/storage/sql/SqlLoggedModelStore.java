@@ -23,32 +23,40 @@ import java.util.Optional;
 
 /** MLflow 3 logged models in SQL. */
 public final class SqlLoggedModelStore implements LoggedModelStore {
-  private static final String COLUMNS = "lm.model_id, lm.experiment_id, lm.name,"
-      + " lm.artifact_location, lm.creation_timestamp_ms, lm.last_updated_timestamp_ms, lm.status,"
-      + " lm.status_message, lm.model_type, lm.source_run_id, lm.lifecycle_stage";
+  private static final String COLUMNS =
+      "lm.model_id, lm.experiment_id, lm.name,"
+          + " lm.artifact_location, lm.creation_timestamp_ms, lm.last_updated_timestamp_ms, lm.status,"
+          + " lm.status_message, lm.model_type, lm.source_run_id, lm.lifecycle_stage";
+
   /** The latest point of a metric, by MLflow's order, as a correlated scalar subquery. */
-  private static final String LATEST = "(SELECT m.value FROM logged_model_metrics m WHERE"
-      + " m.model_id = lm.model_id AND m.key = ? AND m.is_nan = FALSE"
-      + " ORDER BY m.step DESC, m.timestamp DESC, m.value DESC LIMIT 1)";
-  private static final FilterSql.Entity ENTITY = new FilterSql.Entity(
-      "lm.model_id",
-      Map.of(
-          "model_id", "lm.model_id",
-          "name", "lm.name",
-          "model_type", "lm.model_type",
-          "status", "lm.status",
-          "source_run_id", "lm.source_run_id",
-          "experiment_id", "CAST(lm.experiment_id AS TEXT)",
-          "creation_timestamp", "lm.creation_timestamp_ms",
-          "last_updated_timestamp", "lm.last_updated_timestamp_ms"),
-      Map.of(
-          EntityType.PARAM, new FilterSql.KeyedTable("logged_model_params", "model_id", null),
-          EntityType.TAG, new FilterSql.KeyedTable("logged_model_tags", "model_id", null),
-          EntityType.METRIC, new FilterSql.KeyedTable("logged_model_metrics", "model_id",
-              "k.is_nan = FALSE AND NOT EXISTS (SELECT 1 FROM logged_model_metrics n WHERE"
-                  + " n.model_id = k.model_id AND n.key = k.key AND (n.step, n.timestamp, n.value)"
-                  + " > (k.step, k.timestamp, k.value))")),
-      SqlLoggedModelStore::statusValue);
+  private static final String LATEST =
+      "(SELECT m.value FROM logged_model_metrics m WHERE"
+          + " m.model_id = lm.model_id AND m.key = ? AND m.is_nan = FALSE"
+          + " ORDER BY m.step DESC, m.timestamp DESC, m.value DESC LIMIT 1)";
+
+  private static final FilterSql.Entity ENTITY =
+      new FilterSql.Entity(
+          "lm.model_id",
+          Map.of(
+              "model_id", "lm.model_id",
+              "name", "lm.name",
+              "model_type", "lm.model_type",
+              "status", "lm.status",
+              "source_run_id", "lm.source_run_id",
+              "experiment_id", "CAST(lm.experiment_id AS TEXT)",
+              "creation_timestamp", "lm.creation_timestamp_ms",
+              "last_updated_timestamp", "lm.last_updated_timestamp_ms"),
+          Map.of(
+              EntityType.PARAM, new FilterSql.KeyedTable("logged_model_params", "model_id", null),
+              EntityType.TAG, new FilterSql.KeyedTable("logged_model_tags", "model_id", null),
+              EntityType.METRIC,
+                  new FilterSql.KeyedTable(
+                      "logged_model_metrics",
+                      "model_id",
+                      "k.is_nan = FALSE AND NOT EXISTS (SELECT 1 FROM logged_model_metrics n WHERE"
+                          + " n.model_id = k.model_id AND n.key = k.key AND (n.step, n.timestamp, n.value)"
+                          + " > (k.step, k.timestamp, k.value))")),
+          SqlLoggedModelStore::statusValue);
 
   private final Database db;
 
@@ -56,7 +64,9 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
     this.db = db;
   }
 
-  /** Lets filters say {@code status = 'READY'} as MLflow's do, for the stored LOGGED_MODEL_READY. */
+  /**
+   * Lets filters say {@code status = 'READY'} as MLflow's do, for the stored LOGGED_MODEL_READY.
+   */
   private static Object statusValue(String attribute, Object value) {
     if (!attribute.equals("status")) {
       return value;
@@ -75,68 +85,105 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
 
   @Override
   public void createLoggedModel(LoggedModel m) {
-    db.write(tx -> {
-      tx.update("INSERT INTO logged_models (model_id, experiment_id, name, artifact_location,"
-              + " creation_timestamp_ms, last_updated_timestamp_ms, status, status_message,"
-              + " model_type, source_run_id, lifecycle_stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          m.modelId(), Long.parseLong(m.experimentId()), m.name(), m.artifactUri(),
-          m.creationTimestamp(), m.lastUpdatedTimestamp(), m.status().name(), m.statusMessage(),
-          m.modelType(), m.sourceRunId(), m.lifecycleStage().wire());
-      upsertTags(tx, m.modelId(), m.tags());
-      insertParams(tx, m.modelId(), m.params());
-      return null;
-    });
+    db.write(
+        tx -> {
+          tx.update(
+              "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location,"
+                  + " creation_timestamp_ms, last_updated_timestamp_ms, status, status_message,"
+                  + " model_type, source_run_id, lifecycle_stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              m.modelId(),
+              Long.parseLong(m.experimentId()),
+              m.name(),
+              m.artifactUri(),
+              m.creationTimestamp(),
+              m.lastUpdatedTimestamp(),
+              m.status().name(),
+              m.statusMessage(),
+              m.modelType(),
+              m.sourceRunId(),
+              m.lifecycleStage().wire());
+          upsertTags(tx, m.modelId(), m.tags());
+          insertParams(tx, m.modelId(), m.params());
+          return null;
+        });
   }
 
   @Override
   public Optional<LoggedModel> getLoggedModel(String modelId) {
-    return db.read(tx -> {
-      List<LoggedModel> found = load(tx, tx.query(
-          "SELECT " + COLUMNS + " FROM logged_models lm WHERE lm.model_id = ?",
-          SqlLoggedModelStore::row, modelId));
-      return found.stream().findFirst();
-    });
+    return db.read(
+        tx -> {
+          List<LoggedModel> found =
+              load(
+                  tx,
+                  tx.query(
+                      "SELECT " + COLUMNS + " FROM logged_models lm WHERE lm.model_id = ?",
+                      SqlLoggedModelStore::row,
+                      modelId));
+          return found.stream().findFirst();
+        });
   }
 
   @Override
   public void updateLoggedModelStatus(
       String modelId, LoggedModelStatus status, String message, long now) {
-    db.write(tx -> tx.update("UPDATE logged_models SET status = ?, status_message = ?,"
-        + " last_updated_timestamp_ms = ? WHERE model_id = ?", status.name(), message, now, modelId));
+    db.write(
+        tx ->
+            tx.update(
+                "UPDATE logged_models SET status = ?, status_message = ?,"
+                    + " last_updated_timestamp_ms = ? WHERE model_id = ?",
+                status.name(),
+                message,
+                now,
+                modelId));
   }
 
   @Override
   public void deleteLoggedModel(String modelId, long now) {
-    db.write(tx -> tx.update("UPDATE logged_models SET lifecycle_stage = 'deleted',"
-        + " last_updated_timestamp_ms = ? WHERE model_id = ?", now, modelId));
+    db.write(
+        tx ->
+            tx.update(
+                "UPDATE logged_models SET lifecycle_stage = 'deleted',"
+                    + " last_updated_timestamp_ms = ? WHERE model_id = ?",
+                now,
+                modelId));
   }
 
   @Override
   public void setLoggedModelTags(String modelId, List<Tag> tags, long now) {
-    db.write(tx -> {
-      upsertTags(tx, modelId, tags);
-      return tx.update("UPDATE logged_models SET last_updated_timestamp_ms = ? WHERE model_id = ?",
-          now, modelId);
-    });
+    db.write(
+        tx -> {
+          upsertTags(tx, modelId, tags);
+          return tx.update(
+              "UPDATE logged_models SET last_updated_timestamp_ms = ? WHERE model_id = ?",
+              now,
+              modelId);
+        });
   }
 
   @Override
   public boolean deleteLoggedModelTag(String modelId, String key) {
-    return db.write(tx -> tx.update(
-        "DELETE FROM logged_model_tags WHERE model_id = ? AND key = ?", modelId, key)) > 0;
+    return db.write(
+            tx ->
+                tx.update(
+                    "DELETE FROM logged_model_tags WHERE model_id = ? AND key = ?", modelId, key))
+        > 0;
   }
 
   @Override
   public void logLoggedModelParams(String modelId, List<Param> params) {
-    db.write(tx -> {
-      insertParams(tx, modelId, params);
-      return null;
-    });
+    db.write(
+        tx -> {
+          insertParams(tx, modelId, params);
+          return null;
+        });
   }
 
   @Override
   public List<LoggedModel> searchLoggedModels(
-      Collection<String> experimentIds, Filter filter, List<OrderBy> orderBy, int limit,
+      Collection<String> experimentIds,
+      Filter filter,
+      List<OrderBy> orderBy,
+      int limit,
       long offset) {
     List<Object> args = new ArrayList<>();
     StringBuilder order = new StringBuilder();
@@ -144,14 +191,24 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
     for (OrderBy o : orderBy) {
       String dir = o.ascending() ? " ASC" : " DESC";
       if (o.identifier().type() == EntityType.METRIC) {
-        order.append("CASE WHEN ").append(LATEST).append(" IS NULL THEN 1 ELSE 0 END, ")
-            .append(LATEST).append(dir).append(", ");
+        order
+            .append("CASE WHEN ")
+            .append(LATEST)
+            .append(" IS NULL THEN 1 ELSE 0 END, ")
+            .append(LATEST)
+            .append(dir)
+            .append(", ");
         args.add(o.identifier().key());
         args.add(o.identifier().key());
       } else if (o.identifier().type() == EntityType.ATTRIBUTE) {
         String column = ENTITY.attributeColumns().get(o.identifier().key());
         byCreation |= o.identifier().key().equals("creation_timestamp");
-        order.append("(").append(column).append(" IS NULL), ").append(column).append(dir)
+        order
+            .append("(")
+            .append(column)
+            .append(" IS NULL), ")
+            .append(column)
+            .append(dir)
             .append(", ");
       } else {
         throw CairnException.invalid(
@@ -164,9 +221,16 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
     order.append("lm.model_id ASC");
     List<Object> where = new ArrayList<>(experimentIds.stream().map(Long::parseLong).toList());
     String condition = FilterSql.compile(filter, ENTITY, db.dialect(), where);
-    String sql = "SELECT " + COLUMNS + " FROM logged_models lm WHERE lm.experiment_id IN ("
-        + Tx.placeholders(experimentIds.size()) + ") AND lm.lifecycle_stage = 'active' AND "
-        + condition + " ORDER BY " + order + " LIMIT ? OFFSET ?";
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM logged_models lm WHERE lm.experiment_id IN ("
+            + Tx.placeholders(experimentIds.size())
+            + ") AND lm.lifecycle_stage = 'active' AND "
+            + condition
+            + " ORDER BY "
+            + order
+            + " LIMIT ? OFFSET ?";
     List<Object> all = new ArrayList<>(where);
     all.addAll(args);
     all.add(limit);
@@ -179,8 +243,10 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
     tags.forEach(t -> last.put(t.key(), t.value()));
     List<Object[]> rows = new ArrayList<>();
     last.forEach((k, v) -> rows.add(new Object[] {modelId, k, v}));
-    tx.batch("INSERT INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?)"
-        + " ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value", rows);
+    tx.batch(
+        "INSERT INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?)"
+            + " ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
+        rows);
   }
 
   private static void insertParams(Tx tx, String modelId, List<Param> params) throws SQLException {
@@ -188,38 +254,78 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
     params.forEach(p -> last.put(p.key(), p.value()));
     List<Object[]> rows = new ArrayList<>();
     last.forEach((k, v) -> rows.add(new Object[] {modelId, k, v}));
-    tx.batch("INSERT INTO logged_model_params (model_id, key, value) VALUES (?, ?, ?)"
-        + " ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value", rows);
+    tx.batch(
+        "INSERT INTO logged_model_params (model_id, key, value) VALUES (?, ?, ?)"
+            + " ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
+        rows);
   }
 
   private static List<LoggedModel> load(Tx tx, List<LoggedModel> models) throws SQLException {
     List<LoggedModel> out = new ArrayList<>(models.size());
     for (LoggedModel m : models) {
       String id = m.modelId();
-      List<Tag> tags = tx.query("SELECT key, value FROM logged_model_tags WHERE model_id = ?"
-          + " ORDER BY key", rs -> new Tag(rs.getString(1), rs.getString(2)), id);
-      List<Param> params = tx.query("SELECT key, value FROM logged_model_params WHERE model_id = ?"
-          + " ORDER BY key", rs -> new Param(rs.getString(1), rs.getString(2)), id);
-      List<Metric> metrics = tx.query("SELECT key, value, timestamp, step, is_nan, run_uuid,"
-          + " dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id = ?"
-          + " ORDER BY key, step, timestamp", rs -> new Metric(rs.getString("key"),
-              RunLoader.metricValue(rs), rs.getLong("timestamp"), rs.getLong("step"),
-              rs.getString("run_uuid"), id, emptyToNull(rs.getString("dataset_name")),
-              emptyToNull(rs.getString("dataset_digest"))), id);
-      out.add(new LoggedModel(m.modelId(), m.experimentId(), m.name(), m.artifactUri(),
-          m.creationTimestamp(), m.lastUpdatedTimestamp(), m.status(), m.statusMessage(),
-          m.modelType(), m.sourceRunId(), m.lifecycleStage(), tags, params, metrics));
+      List<Tag> tags =
+          tx.query(
+              "SELECT key, value FROM logged_model_tags WHERE model_id = ?" + " ORDER BY key",
+              rs -> new Tag(rs.getString(1), rs.getString(2)),
+              id);
+      List<Param> params =
+          tx.query(
+              "SELECT key, value FROM logged_model_params WHERE model_id = ?" + " ORDER BY key",
+              rs -> new Param(rs.getString(1), rs.getString(2)),
+              id);
+      List<Metric> metrics =
+          tx.query(
+              "SELECT key, value, timestamp, step, is_nan, run_uuid,"
+                  + " dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id = ?"
+                  + " ORDER BY key, step, timestamp",
+              rs ->
+                  new Metric(
+                      rs.getString("key"),
+                      RunLoader.metricValue(rs),
+                      rs.getLong("timestamp"),
+                      rs.getLong("step"),
+                      rs.getString("run_uuid"),
+                      id,
+                      emptyToNull(rs.getString("dataset_name")),
+                      emptyToNull(rs.getString("dataset_digest"))),
+              id);
+      out.add(
+          new LoggedModel(
+              m.modelId(),
+              m.experimentId(),
+              m.name(),
+              m.artifactUri(),
+              m.creationTimestamp(),
+              m.lastUpdatedTimestamp(),
+              m.status(),
+              m.statusMessage(),
+              m.modelType(),
+              m.sourceRunId(),
+              m.lifecycleStage(),
+              tags,
+              params,
+              metrics));
     }
     return out;
   }
 
   private static LoggedModel row(ResultSet rs) throws SQLException {
-    return new LoggedModel(rs.getString("model_id"), Long.toString(rs.getLong("experiment_id")),
-        rs.getString("name"), rs.getString("artifact_location"),
-        rs.getLong("creation_timestamp_ms"), rs.getLong("last_updated_timestamp_ms"),
-        LoggedModelStatus.valueOf(rs.getString("status")), rs.getString("status_message"),
-        rs.getString("model_type"), rs.getString("source_run_id"),
-        LifecycleStage.fromWire(rs.getString("lifecycle_stage")), List.of(), List.of(), List.of());
+    return new LoggedModel(
+        rs.getString("model_id"),
+        Long.toString(rs.getLong("experiment_id")),
+        rs.getString("name"),
+        rs.getString("artifact_location"),
+        rs.getLong("creation_timestamp_ms"),
+        rs.getLong("last_updated_timestamp_ms"),
+        LoggedModelStatus.valueOf(rs.getString("status")),
+        rs.getString("status_message"),
+        rs.getString("model_type"),
+        rs.getString("source_run_id"),
+        LifecycleStage.fromWire(rs.getString("lifecycle_stage")),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   private static String emptyToNull(String s) {

@@ -35,26 +35,35 @@ public final class SqlRunStore implements RunStore {
 
   @Override
   public void createRun(RunInfo info, List<Tag> tags) {
-    db.write(tx -> {
-      tx.update("INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time,"
-              + " end_time, lifecycle_stage, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          info.runId(), Long.parseLong(info.experimentId()), info.runName(), info.userId(),
-          info.status().name(), info.startTime(), info.endTime(), info.lifecycleStage().wire(),
-          info.artifactUri());
-      upsertTags(tx, info.runId(), tags);
-      return null;
-    });
+    db.write(
+        tx -> {
+          tx.update(
+              "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time,"
+                  + " end_time, lifecycle_stage, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              info.runId(),
+              Long.parseLong(info.experimentId()),
+              info.runName(),
+              info.userId(),
+              info.status().name(),
+              info.startTime(),
+              info.endTime(),
+              info.lifecycleStage().wire(),
+              info.artifactUri());
+          upsertTags(tx, info.runId(), tags);
+          return null;
+        });
   }
 
   @Override
   public Optional<Run> getRun(String runId) {
-    return db.read(tx -> {
-      Optional<RunInfo> info = info(tx, runId);
-      if (info.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(RunLoader.load(tx, List.of(info.get())).get(0));
-    });
+    return db.read(
+        tx -> {
+          Optional<RunInfo> info = info(tx, runId);
+          if (info.isEmpty()) {
+            return Optional.empty();
+          }
+          return Optional.of(RunLoader.load(tx, List.of(info.get())).get(0));
+        });
   }
 
   @Override
@@ -63,42 +72,50 @@ public final class SqlRunStore implements RunStore {
   }
 
   private static Optional<RunInfo> info(Tx tx, String runId) throws SQLException {
-    return tx.first("SELECT " + RunLoader.INFO_COLUMNS + " FROM runs r WHERE r.run_uuid = ?",
-        RunLoader::info, runId);
+    return tx.first(
+        "SELECT " + RunLoader.INFO_COLUMNS + " FROM runs r WHERE r.run_uuid = ?",
+        RunLoader::info,
+        runId);
   }
 
   @Override
   public void updateRun(String runId, RunStatus status, Long endTime, String runName) {
-    db.write(tx -> {
-      if (status != null) {
-        tx.update("UPDATE runs SET status = ? WHERE run_uuid = ?", status.name(), runId);
-      }
-      if (endTime != null) {
-        tx.update("UPDATE runs SET end_time = ? WHERE run_uuid = ?", endTime, runId);
-      }
-      if (runName != null) {
-        tx.update("UPDATE runs SET name = ? WHERE run_uuid = ?", runName, runId);
-        upsertTags(tx, runId, List.of(new Tag("mlflow.runName", runName)));
-      }
-      return null;
-    });
+    db.write(
+        tx -> {
+          if (status != null) {
+            tx.update("UPDATE runs SET status = ? WHERE run_uuid = ?", status.name(), runId);
+          }
+          if (endTime != null) {
+            tx.update("UPDATE runs SET end_time = ? WHERE run_uuid = ?", endTime, runId);
+          }
+          if (runName != null) {
+            tx.update("UPDATE runs SET name = ? WHERE run_uuid = ?", runName, runId);
+            upsertTags(tx, runId, List.of(new Tag("mlflow.runName", runName)));
+          }
+          return null;
+        });
   }
 
   @Override
   public void setRunLifecycle(String runId, LifecycleStage stage, long now) {
-    db.write(tx -> tx.update(
-        "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?",
-        stage.wire(), stage == LifecycleStage.DELETED ? now : null, runId));
+    db.write(
+        tx ->
+            tx.update(
+                "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?",
+                stage.wire(),
+                stage == LifecycleStage.DELETED ? now : null,
+                runId));
   }
 
   @Override
   public void logBatch(String runId, List<Metric> metricList, List<Param> params, List<Tag> tags) {
-    db.write(tx -> {
-      insertParams(tx, runId, params);
-      upsertTags(tx, runId, tags);
-      metrics.write(tx, runId, metricList);
-      return null;
-    });
+    db.write(
+        tx -> {
+          insertParams(tx, runId, params);
+          upsertTags(tx, runId, tags);
+          metrics.write(tx, runId, metricList);
+          return null;
+        });
   }
 
   private static void insertParams(Tx tx, String runId, List<Param> params) throws SQLException {
@@ -109,34 +126,43 @@ public final class SqlRunStore implements RunStore {
     for (Param p : params) {
       rows.add(new Object[] {runId, p.key(), p.value()});
     }
-    tx.batch("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)"
-        + " ON CONFLICT (run_uuid, key) DO NOTHING", rows);
+    tx.batch(
+        "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)"
+            + " ON CONFLICT (run_uuid, key) DO NOTHING",
+        rows);
     Object[] args = new Object[params.size() + 1];
     args[0] = runId;
     for (int i = 0; i < params.size(); i++) {
       args[i + 1] = params.get(i).key();
     }
     Map<String, String> stored = new HashMap<>();
-    tx.query("SELECT key, value FROM params WHERE run_uuid = ? AND key IN ("
-        + Tx.placeholders(params.size()) + ")", rs -> stored.put(rs.getString(1), rs.getString(2)),
+    tx.query(
+        "SELECT key, value FROM params WHERE run_uuid = ? AND key IN ("
+            + Tx.placeholders(params.size())
+            + ")",
+        rs -> stored.put(rs.getString(1), rs.getString(2)),
         args);
     List<String> conflicts = new ArrayList<>();
     for (Param p : params) {
       String old = stored.get(p.key());
       if (old != null && !old.equals(p.value())) {
-        conflicts.add(String.format("{'key': '%s', 'old_value': '%s', 'new_value': '%s'}",
-            p.key(), old, p.value()));
+        conflicts.add(
+            String.format(
+                "{'key': '%s', 'old_value': '%s', 'new_value': '%s'}", p.key(), old, p.value()));
       }
     }
     if (conflicts.size() == 1 && params.size() == 1) {
       Param p = params.get(0);
-      throw CairnException.invalid("Changing param values is not allowed. Param with key='%s' was"
-          + " already logged with value='%s' for run ID='%s'. Attempted logging new value '%s'.",
+      throw CairnException.invalid(
+          "Changing param values is not allowed. Param with key='%s' was"
+              + " already logged with value='%s' for run ID='%s'. Attempted logging new value '%s'.",
           p.key(), stored.get(p.key()), runId, p.value());
     }
     if (!conflicts.isEmpty()) {
-      throw CairnException.invalid("Changing param values is not allowed. Params were already"
-          + " logged='%s' for run ID='%s'.", conflicts, runId);
+      throw CairnException.invalid(
+          "Changing param values is not allowed. Params were already"
+              + " logged='%s' for run ID='%s'.",
+          conflicts, runId);
     }
   }
 
@@ -147,8 +173,10 @@ public final class SqlRunStore implements RunStore {
     }
     List<Object[]> rows = new ArrayList<>();
     last.forEach((k, v) -> rows.add(new Object[] {runId, k, v}));
-    tx.batch("INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)"
-        + " ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value", rows);
+    tx.batch(
+        "INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)"
+            + " ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value",
+        rows);
   }
 
   @Override
@@ -159,81 +187,131 @@ public final class SqlRunStore implements RunStore {
 
   @Override
   public List<Run> searchRuns(
-      Collection<String> experimentIds, ViewType viewType, Filter filter, List<OrderBy> orderBy,
-      int limit, long offset) {
-    RunSearchSql query = RunSearchSql.build(
-        experimentIds, viewType, filter, orderBy, limit, offset, db.dialect());
-    return db.read(tx -> {
-      List<RunInfo> infos = tx.query(query.sql(), RunLoader::info, query.args());
-      return RunLoader.load(tx, infos);
-    });
+      Collection<String> experimentIds,
+      ViewType viewType,
+      Filter filter,
+      List<OrderBy> orderBy,
+      int limit,
+      long offset) {
+    RunSearchSql query =
+        RunSearchSql.build(experimentIds, viewType, filter, orderBy, limit, offset, db.dialect());
+    return db.read(
+        tx -> {
+          List<RunInfo> infos = tx.query(query.sql(), RunLoader::info, query.args());
+          return RunLoader.load(tx, infos);
+        });
   }
 
   @Override
   public List<Metric> getMetricHistory(String runId, String key, int limit, long offset) {
-    return db.read(tx -> tx.query(
-        "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ?"
-            + " ORDER BY step, timestamp, value LIMIT ? OFFSET ?",
-        rs -> new Metric(key, RunLoader.metricValue(rs), rs.getLong("timestamp"),
-            rs.getLong("step"), runId, null, null, null), runId, key, limit, offset));
+    return db.read(
+        tx ->
+            tx.query(
+                "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ?"
+                    + " ORDER BY step, timestamp, value LIMIT ? OFFSET ?",
+                rs ->
+                    new Metric(
+                        key,
+                        RunLoader.metricValue(rs),
+                        rs.getLong("timestamp"),
+                        rs.getLong("step"),
+                        runId,
+                        null,
+                        null,
+                        null),
+                runId,
+                key,
+                limit,
+                offset));
   }
 
   @Override
   public List<Metric> getMetricHistorySampled(
       Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints) {
-    return db.read(tx -> {
-      List<Metric> out = new ArrayList<>();
-      for (String runId : new java.util.LinkedHashSet<>(runIds)) {
-        out.addAll(MetricSampler.sample(tx, runId, key, startStep, endStep, maxPoints));
-      }
-      return out;
-    });
+    return db.read(
+        tx -> {
+          List<Metric> out = new ArrayList<>();
+          for (String runId : new java.util.LinkedHashSet<>(runIds)) {
+            out.addAll(MetricSampler.sample(tx, runId, key, startStep, endStep, maxPoints));
+          }
+          return out;
+        });
   }
 
   @Override
   public void logInputs(String runId, List<DatasetInput> datasets, List<String> modelIds) {
-    db.write(tx -> {
-      long experimentId = tx.first("SELECT experiment_id FROM runs WHERE run_uuid = ?",
-          rs -> rs.getLong(1), runId).orElseThrow();
-      int position = tx.first("SELECT COUNT(*) FROM run_dataset_inputs WHERE run_uuid = ?",
-          rs -> rs.getInt(1), runId).orElse(0);
-      for (DatasetInput input : datasets) {
-        var d = input.dataset();
-        tx.update("INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type,"
-                + " source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (experiment_id, name, digest) DO NOTHING",
-            UUID.randomUUID().toString().replace("-", ""), experimentId, d.name(), d.digest(),
-            d.sourceType(), d.source(), d.schema(), d.profile());
-        String datasetId = tx.first("SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND"
-            + " name = ? AND digest = ?", rs -> rs.getString(1), experimentId, d.name(), d.digest())
-            .orElseThrow();
-        int added = tx.update("INSERT INTO run_dataset_inputs (run_uuid, dataset_uuid, position)"
-            + " VALUES (?, ?, ?) ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING",
-            runId, datasetId, position);
-        if (added > 0) {
-          position++;
-          List<Object[]> rows = new ArrayList<>();
-          Map<String, String> unique = new LinkedHashMap<>();
-          input.tags().forEach(t -> unique.put(t.key(), t.value()));
-          unique.forEach((k, v) -> rows.add(new Object[] {runId, datasetId, k, v}));
-          tx.batch("INSERT INTO run_dataset_input_tags (run_uuid, dataset_uuid, key, value)"
-              + " VALUES (?, ?, ?, ?)", rows);
-        }
-      }
-      List<Object[]> models = new ArrayList<>();
-      modelIds.forEach(id -> models.add(new Object[] {runId, id}));
-      tx.batch("INSERT INTO run_model_inputs (run_uuid, model_id) VALUES (?, ?)", models);
-      return null;
-    });
+    db.write(
+        tx -> {
+          long experimentId =
+              tx.first(
+                      "SELECT experiment_id FROM runs WHERE run_uuid = ?",
+                      rs -> rs.getLong(1),
+                      runId)
+                  .orElseThrow();
+          int position =
+              tx.first(
+                      "SELECT COUNT(*) FROM run_dataset_inputs WHERE run_uuid = ?",
+                      rs -> rs.getInt(1),
+                      runId)
+                  .orElse(0);
+          for (DatasetInput input : datasets) {
+            var d = input.dataset();
+            tx.update(
+                "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type,"
+                    + " source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (experiment_id, name, digest) DO NOTHING",
+                UUID.randomUUID().toString().replace("-", ""),
+                experimentId,
+                d.name(),
+                d.digest(),
+                d.sourceType(),
+                d.source(),
+                d.schema(),
+                d.profile());
+            String datasetId =
+                tx.first(
+                        "SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND"
+                            + " name = ? AND digest = ?",
+                        rs -> rs.getString(1),
+                        experimentId,
+                        d.name(),
+                        d.digest())
+                    .orElseThrow();
+            int added =
+                tx.update(
+                    "INSERT INTO run_dataset_inputs (run_uuid, dataset_uuid, position)"
+                        + " VALUES (?, ?, ?) ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING",
+                    runId,
+                    datasetId,
+                    position);
+            if (added > 0) {
+              position++;
+              List<Object[]> rows = new ArrayList<>();
+              Map<String, String> unique = new LinkedHashMap<>();
+              input.tags().forEach(t -> unique.put(t.key(), t.value()));
+              unique.forEach((k, v) -> rows.add(new Object[] {runId, datasetId, k, v}));
+              tx.batch(
+                  "INSERT INTO run_dataset_input_tags (run_uuid, dataset_uuid, key, value)"
+                      + " VALUES (?, ?, ?, ?)",
+                  rows);
+            }
+          }
+          List<Object[]> models = new ArrayList<>();
+          modelIds.forEach(id -> models.add(new Object[] {runId, id}));
+          tx.batch("INSERT INTO run_model_inputs (run_uuid, model_id) VALUES (?, ?)", models);
+          return null;
+        });
   }
 
   @Override
   public void logOutputs(String runId, List<ModelOutput> outputs) {
     List<Object[]> rows = new ArrayList<>();
     outputs.forEach(o -> rows.add(new Object[] {runId, o.modelId(), o.step()}));
-    db.write(tx -> {
-      tx.batch("INSERT INTO run_model_outputs (run_uuid, model_id, step) VALUES (?, ?, ?)", rows);
-      return null;
-    });
+    db.write(
+        tx -> {
+          tx.batch(
+              "INSERT INTO run_model_outputs (run_uuid, model_id, step) VALUES (?, ?, ?)", rows);
+          return null;
+        });
   }
 }

@@ -88,7 +88,8 @@ public final class Tx {
     }
   }
 
-  public <T> Optional<T> first(String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+  public <T> Optional<T> first(String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
     List<T> rows = query(sql, mapper, args);
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }

@@ -28,8 +28,8 @@ class LocalArtifactRepositoryTest {
     LocalArtifactRepository repo = new LocalArtifactRepository(dir.resolve("store"));
     repo.write(ArtifactPath.parse("1/run/artifacts/a.txt"), bytes("hello"));
     repo.write(ArtifactPath.parse("1/run/artifacts/sub/b.txt"), bytes("x"));
-    assertThat(repo.list(ArtifactPath.parse("1/run/artifacts"))).containsExactly(
-        new ArtifactEntry("a.txt", false, 5), new ArtifactEntry("sub", true, 0));
+    assertThat(repo.list(ArtifactPath.parse("1/run/artifacts")))
+        .containsExactly(new ArtifactEntry("a.txt", false, 5), new ArtifactEntry("sub", true, 0));
     try (InputStream in = repo.open(ArtifactPath.parse("1/run/artifacts/a.txt"))) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
     }
@@ -43,17 +43,18 @@ class LocalArtifactRepositoryTest {
   @Test
   void failedUpload_leavesNothingVisible() {
     LocalArtifactRepository repo = new LocalArtifactRepository(dir.resolve("store"));
-    InputStream broken = new InputStream() {
-      int n;
+    InputStream broken =
+        new InputStream() {
+          int n;
 
-      @Override
-      public int read() throws IOException {
-        if (n++ > 1000) {
-          throw new IOException("client went away");
-        }
-        return 'x';
-      }
-    };
+          @Override
+          public int read() throws IOException {
+            if (n++ > 1000) {
+              throw new IOException("client went away");
+            }
+            return 'x';
+          }
+        };
     assertThatThrownBy(() -> repo.write(ArtifactPath.parse("x/file.bin"), broken))
         .isInstanceOf(CairnException.class);
     assertThat(repo.list(ArtifactPath.parse("x"))).isEmpty();
@@ -69,8 +70,11 @@ class LocalArtifactRepositoryTest {
     Files.createSymbolicLink(repo.root().resolve("file-link"), outside.resolve("secret.txt"));
     for (String path : new String[] {"link/secret.txt", "link"}) {
       assertThatThrownBy(() -> repo.open(ArtifactPath.parse(path)))
-          .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code())
-              .isIn(ErrorCode.INVALID_PARAMETER_VALUE, ErrorCode.RESOURCE_DOES_NOT_EXIST));
+          .isInstanceOfSatisfying(
+              CairnException.class,
+              e ->
+                  assertThat(e.code())
+                      .isIn(ErrorCode.INVALID_PARAMETER_VALUE, ErrorCode.RESOURCE_DOES_NOT_EXIST));
     }
     assertThatThrownBy(() -> repo.open(ArtifactPath.parse("file-link")))
         .isInstanceOf(CairnException.class);
@@ -87,8 +91,8 @@ class LocalArtifactRepositoryTest {
   void unwritableFolder_isAClearError() throws IOException {
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
     assertThatThrownBy(() -> new LocalArtifactRepository(file.resolve("store")))
-        .isInstanceOfSatisfying(CairnException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
+        .isInstanceOfSatisfying(
+            CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
         .hasMessageContaining("Cannot create the artifact folder");
   }
 }

@@ -11,10 +11,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Real databases for tests: SQLite in a temporary file, and PostgreSQL at
- * {@code CAIRN_TEST_PG_URL} (default: the cluster scripts/postgres.sh starts), each test getting a
- * schema of its own. When PostgreSQL does not answer, tests skip with a notice, or fail when
- * {@code CAIRN_REQUIRE_POSTGRES=1}.
+ * Real databases for tests: SQLite in a temporary file, and PostgreSQL at {@code CAIRN_TEST_PG_URL}
+ * (default: the cluster scripts/postgres.sh starts), each test getting a schema of its own. When
+ * PostgreSQL does not answer, tests skip with a notice, or fail when {@code
+ * CAIRN_REQUIRE_POSTGRES=1}.
  */
 public final class TestDatabases {
   public static final String DEFAULT_PG_URL =
@@ -43,8 +43,12 @@ public final class TestDatabases {
         Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      String notice = "PostgreSQL is not answering at " + base.replaceAll("password=[^&]*",
-          "password=***") + " (" + e.getMessage() + "); start it with scripts/postgres.sh";
+      String notice =
+          "PostgreSQL is not answering at "
+              + base.replaceAll("password=[^&]*", "password=***")
+              + " ("
+              + e.getMessage()
+              + "); start it with scripts/postgres.sh";
       if ("1".equals(System.getenv("CAIRN_REQUIRE_POSTGRES"))) {
         fail(notice + " -- required because CAIRN_REQUIRE_POSTGRES=1");
       }

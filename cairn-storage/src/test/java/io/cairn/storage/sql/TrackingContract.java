@@ -60,7 +60,8 @@ abstract class TrackingContract {
     Clock clock = Clock.systemUTC();
     Ids ids = new Ids(new Random(42));
     RunNames names = new RunNames(new Random(7));
-    experiments = new ExperimentService(new SqlExperimentStore(db), ArtifactLocations.proxied(), clock);
+    experiments =
+        new ExperimentService(new SqlExperimentStore(db), ArtifactLocations.proxied(), clock);
     runs = new RunService(new SqlRunStore(db), experiments, ids, names, clock);
     models = new LoggedModelService(new SqlLoggedModelStore(db), experiments, ids, names, clock);
   }
@@ -86,7 +87,8 @@ abstract class TrackingContract {
   void createExperiment_duplicateName_failsWithResourceAlreadyExists() {
     newExperiment("dup");
     assertThatThrownBy(() -> newExperiment("dup"))
-        .isInstanceOfSatisfying(CairnException.class,
+        .isInstanceOfSatisfying(
+            CairnException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS))
         .hasMessageContaining("dup");
   }
@@ -114,7 +116,8 @@ abstract class TrackingContract {
         f.get();
         created++;
       } catch (java.util.concurrent.ExecutionException e) {
-        assertThat(((CairnException) e.getCause()).code()).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS);
+        assertThat(((CairnException) e.getCause()).code())
+            .isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS);
         refused++;
       }
     }
@@ -129,11 +132,14 @@ abstract class TrackingContract {
     Run run = runs.create(id, "me", null, null, List.of());
     experiments.delete(id);
     assertThat(experiments.get(id).lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
-    assertThat(runs.get(run.info().runId()).info().lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
+    assertThat(runs.get(run.info().runId()).info().lifecycleStage())
+        .isEqualTo(LifecycleStage.DELETED);
     assertThat(experiments.search(WS, ViewType.DELETED_ONLY, null, List.of(), null, null).items())
-        .extracting(Experiment::experimentId).contains(id);
+        .extracting(Experiment::experimentId)
+        .contains(id);
     experiments.restore(id);
-    assertThat(runs.get(run.info().runId()).info().lifecycleStage()).isEqualTo(LifecycleStage.ACTIVE);
+    assertThat(runs.get(run.info().runId()).info().lifecycleStage())
+        .isEqualTo(LifecycleStage.ACTIVE);
   }
 
   @Test
@@ -141,14 +147,25 @@ abstract class TrackingContract {
     for (int i = 0; i < 5; i++) {
       experiments.create(WS, "page-" + i, null, List.of(new Tag("k", i % 2 == 0 ? "even" : "odd")));
     }
-    Page<Experiment> first = experiments.search(WS, ViewType.ACTIVE_ONLY, "name LIKE 'page-%'",
-        List.of("name ASC"), 2, null);
+    Page<Experiment> first =
+        experiments.search(
+            WS, ViewType.ACTIVE_ONLY, "name LIKE 'page-%'", List.of("name ASC"), 2, null);
     assertThat(first.items()).extracting(Experiment::name).containsExactly("page-0", "page-1");
-    Page<Experiment> second = experiments.search(WS, ViewType.ACTIVE_ONLY, "name LIKE 'page-%'",
-        List.of("name ASC"), 2, first.nextPageToken());
+    Page<Experiment> second =
+        experiments.search(
+            WS,
+            ViewType.ACTIVE_ONLY,
+            "name LIKE 'page-%'",
+            List.of("name ASC"),
+            2,
+            first.nextPageToken());
     assertThat(second.items()).extracting(Experiment::name).containsExactly("page-2", "page-3");
-    assertThat(experiments.search(WS, ViewType.ACTIVE_ONLY, "tags.k = 'odd'", List.of(), 10, null)
-        .items()).extracting(Experiment::name).containsExactlyInAnyOrder("page-1", "page-3");
+    assertThat(
+            experiments
+                .search(WS, ViewType.ACTIVE_ONLY, "tags.k = 'odd'", List.of(), 10, null)
+                .items())
+        .extracting(Experiment::name)
+        .containsExactlyInAnyOrder("page-1", "page-3");
   }
 
   @Test
@@ -167,32 +184,61 @@ abstract class TrackingContract {
   void logBatch_storesEverything_andKeepsLatestMinMax() {
     String exp = newExperiment("batch");
     String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
-    runs.logBatch(runId,
-        List.of(Metric.of("loss", 3.0, 10, 0), Metric.of("loss", 1.0, 11, 1),
-            Metric.of("loss", 2.0, 12, 2), Metric.of("acc", Double.NaN, 10, 0)),
-        List.of(new Param("lr", "0.1")), List.of(new Tag("t", "v")));
+    runs.logBatch(
+        runId,
+        List.of(
+            Metric.of("loss", 3.0, 10, 0),
+            Metric.of("loss", 1.0, 11, 1),
+            Metric.of("loss", 2.0, 12, 2),
+            Metric.of("acc", Double.NaN, 10, 0)),
+        List.of(new Param("lr", "0.1")),
+        List.of(new Tag("t", "v")));
     Run run = runs.get(runId);
     assertThat(run.params()).containsExactly(new Param("lr", "0.1"));
     assertThat(run.tags()).contains(new Tag("t", "v"));
-    Metric loss = run.metrics().stream().filter(m -> m.key().equals("loss")).findFirst().orElseThrow();
+    Metric loss =
+        run.metrics().stream().filter(m -> m.key().equals("loss")).findFirst().orElseThrow();
     assertThat(loss.value()).isEqualTo(2.0);
     assertThat(loss.step()).isEqualTo(2);
-    Metric acc = run.metrics().stream().filter(m -> m.key().equals("acc")).findFirst().orElseThrow();
+    Metric acc =
+        run.metrics().stream().filter(m -> m.key().equals("acc")).findFirst().orElseThrow();
     assertThat(acc.value()).isNaN();
-    assertThat(ids(runs.search(List.of(exp), ViewType.ACTIVE_ONLY, "min(metrics.loss) < 1.5",
-        List.of(), null, null))).containsExactly(runId);
-    assertThat(ids(runs.search(List.of(exp), ViewType.ACTIVE_ONLY, "max(metrics.loss) < 2.5",
-        List.of(), null, null))).isEmpty();
+    assertThat(
+            ids(
+                runs.search(
+                    List.of(exp),
+                    ViewType.ACTIVE_ONLY,
+                    "min(metrics.loss) < 1.5",
+                    List.of(),
+                    null,
+                    null)))
+        .containsExactly(runId);
+    assertThat(
+            ids(
+                runs.search(
+                    List.of(exp),
+                    ViewType.ACTIVE_ONLY,
+                    "max(metrics.loss) < 2.5",
+                    List.of(),
+                    null,
+                    null)))
+        .isEmpty();
     assertThat(runs.metricHistory(runId, "loss", null, null).items())
-        .extracting(Metric::value).containsExactly(3.0, 1.0, 2.0);
+        .extracting(Metric::value)
+        .containsExactly(3.0, 1.0, 2.0);
   }
 
   @Test
   void logBatch_infinities_roundTrip() {
     String exp = newExperiment("inf");
     String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
-    runs.logBatch(runId, List.of(Metric.of("up", Double.POSITIVE_INFINITY, 1, 0),
-        Metric.of("down", Double.NEGATIVE_INFINITY, 1, 0)), List.of(), List.of());
+    runs.logBatch(
+        runId,
+        List.of(
+            Metric.of("up", Double.POSITIVE_INFINITY, 1, 0),
+            Metric.of("down", Double.NEGATIVE_INFINITY, 1, 0)),
+        List.of(),
+        List.of());
     assertThat(runs.metricHistory(runId, "up", null, null).items().get(0).value())
         .isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(runs.metricHistory(runId, "down", null, null).items().get(0).value())
@@ -205,9 +251,15 @@ abstract class TrackingContract {
     String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
     runs.logBatch(runId, List.of(), List.of(new Param("p", "1")), List.of());
     runs.logBatch(runId, List.of(), List.of(new Param("p", "1")), List.of());
-    assertThatThrownBy(() -> runs.logBatch(runId, List.of(Metric.of("m", 1, 1, 0)),
-        List.of(new Param("p", "2")), List.of()))
-        .isInstanceOfSatisfying(CairnException.class,
+    assertThatThrownBy(
+            () ->
+                runs.logBatch(
+                    runId,
+                    List.of(Metric.of("m", 1, 1, 0)),
+                    List.of(new Param("p", "2")),
+                    List.of()))
+        .isInstanceOfSatisfying(
+            CairnException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
         .hasMessageContaining("Changing param values is not allowed");
     Run run = runs.get(runId);
@@ -229,7 +281,8 @@ abstract class TrackingContract {
   @Test
   void getRun_missing_failsWithResourceDoesNotExist() {
     assertThatThrownBy(() -> runs.get("0123456789abcdef0123456789abcdef"))
-        .isInstanceOfSatisfying(CairnException.class,
+        .isInstanceOfSatisfying(
+            CairnException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST))
         .hasMessageContaining("not found");
   }
@@ -252,7 +305,9 @@ abstract class TrackingContract {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       String id = runs.create(exp, "u" + (i % 2), 1000L + i, "run-" + i, List.of()).info().runId();
-      runs.logBatch(id, List.of(Metric.of("acc", i / 10.0, 1, 0)),
+      runs.logBatch(
+          id,
+          List.of(Metric.of("acc", i / 10.0, 1, 0)),
           List.of(new Param("model", i < 3 ? "tree" : "linear")),
           List.of(new Tag("team", i % 2 == 0 ? "Red" : "blue")));
       ids.add(id);
@@ -265,8 +320,13 @@ abstract class TrackingContract {
     assertThat(ids(search(exp, "tags.team ILIKE 'red'", List.of())))
         .containsExactlyInAnyOrder(ids.get(0), ids.get(2), ids.get(4));
     assertThat(ids(search(exp, "tags.team LIKE 'red'", List.of()))).isEmpty();
-    assertThat(ids(search(exp, "metrics.acc < 0.1 OR (params.model = 'linear' AND tags.team = 'blue')",
-        List.of()))).containsExactlyInAnyOrder(ids.get(0), ids.get(3), ids.get(5));
+    assertThat(
+            ids(
+                search(
+                    exp,
+                    "metrics.acc < 0.1 OR (params.model = 'linear' AND tags.team = 'blue')",
+                    List.of())))
+        .containsExactlyInAnyOrder(ids.get(0), ids.get(3), ids.get(5));
     assertThat(ids(search(exp, "attributes.run_name IN ('run-1', 'run-4')", List.of())))
         .containsExactlyInAnyOrder(ids.get(1), ids.get(4));
     assertThat(ids(search(exp, "params.model IS NULL", List.of()))).containsExactly(id2);
@@ -299,14 +359,17 @@ abstract class TrackingContract {
   void logInputs_linksDatasetsOnce_withContextTags() {
     String exp = newExperiment("inputs");
     String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
-    DatasetInput input = new DatasetInput(List.of(new Tag("mlflow.data.context", "training")),
-        new Dataset("iris", "abc123", "local", "{\"uri\": \"/data/iris.csv\"}", "{}", null));
+    DatasetInput input =
+        new DatasetInput(
+            List.of(new Tag("mlflow.data.context", "training")),
+            new Dataset("iris", "abc123", "local", "{\"uri\": \"/data/iris.csv\"}", "{}", null));
     runs.logInputs(runId, List.of(input, input), List.of());
     runs.logInputs(runId, List.of(input), List.of("m-1"));
     Run run = runs.get(runId);
     assertThat(run.datasetInputs()).hasSize(1);
     assertThat(run.datasetInputs().get(0).dataset().name()).isEqualTo("iris");
-    assertThat(run.datasetInputs().get(0).tags()).containsExactly(new Tag("mlflow.data.context", "training"));
+    assertThat(run.datasetInputs().get(0).tags())
+        .containsExactly(new Tag("mlflow.data.context", "training"));
     assertThat(run.modelInputs()).containsExactly("m-1");
     assertThat(ids(search(exp, "datasets.context = 'training'", List.of()))).containsExactly(runId);
     assertThat(ids(search(exp, "datasets.name = 'other'", List.of()))).isEmpty();
@@ -339,14 +402,23 @@ abstract class TrackingContract {
   void loggedModels_lifecycle_search_andMetrics() {
     String exp = newExperiment("models");
     String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
-    LoggedModel model = models.create(exp, "clf", "sklearn", runId,
-        List.of(new Param("C", "1.0")), List.of(new Tag("t", "1")));
+    LoggedModel model =
+        models.create(
+            exp,
+            "clf",
+            "sklearn",
+            runId,
+            List.of(new Param("C", "1.0")),
+            List.of(new Tag("t", "1")));
     assertThat(model.modelId()).matches("m-[0-9a-f]{32}");
     assertThat(model.status()).isEqualTo(LoggedModelStatus.LOGGED_MODEL_PENDING);
     assertThat(model.artifactUri())
         .isEqualTo("mlflow-artifacts:/" + exp + "/models/" + model.modelId() + "/artifacts");
-    runs.logBatch(runId, List.of(new Metric("acc", 0.9, 1, 0, null, model.modelId(), null, null)),
-        List.of(), List.of());
+    runs.logBatch(
+        runId,
+        List.of(new Metric("acc", 0.9, 1, 0, null, model.modelId(), null, null)),
+        List.of(),
+        List.of());
     runs.logOutputs(runId, List.of(new ModelOutput(model.modelId(), 0)));
     models.finalizeModel(model.modelId(), LoggedModelStatus.LOGGED_MODEL_READY);
     models.setTags(model.modelId(), List.of(new Tag("t", "2")));
@@ -357,14 +429,26 @@ abstract class TrackingContract {
     assertThat(got.params()).hasSize(2);
     assertThat(got.metrics()).extracting(Metric::value).containsExactly(0.9);
     assertThat(runs.get(runId).modelOutputs()).containsExactly(new ModelOutput(model.modelId(), 0));
-    List<OrderBy> order = List.of(SearchParser.parseOrderBy("metrics.acc DESC", SearchSchema.LOGGED_MODELS));
-    assertThat(models.search(List.of(exp), "name = 'clf' AND status = 'READY' AND metrics.acc > 0.5",
-        order, null, null).items()).extracting(LoggedModel::modelId).containsExactly(model.modelId());
+    List<OrderBy> order =
+        List.of(SearchParser.parseOrderBy("metrics.acc DESC", SearchSchema.LOGGED_MODELS));
+    assertThat(
+            models
+                .search(
+                    List.of(exp),
+                    "name = 'clf' AND status = 'READY' AND metrics.acc > 0.5",
+                    order,
+                    null,
+                    null)
+                .items())
+        .extracting(LoggedModel::modelId)
+        .containsExactly(model.modelId());
     models.delete(model.modelId());
     assertThatThrownBy(() -> models.get(model.modelId(), false))
-        .isInstanceOfSatisfying(CairnException.class,
+        .isInstanceOfSatisfying(
+            CairnException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
-    assertThat(models.get(model.modelId(), true).lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
+    assertThat(models.get(model.modelId(), true).lifecycleStage())
+        .isEqualTo(LifecycleStage.DELETED);
     assertThat(models.search(List.of(exp), null, List.of(), null, null).items()).isEmpty();
   }
 

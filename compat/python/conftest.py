@@ -216,6 +216,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     if rep.failed and _server_log_path is not None:
+        time.sleep(0.3)  # let the output pump write the server's last lines (access log of the failed call)
         excerpt = _log_excerpt(getattr(item, "_cairn_log_offset", 0))
         if excerpt:
             rep.sections.append((f"Cairn server log ({_server_log_path}, during {rep.when})", excerpt))

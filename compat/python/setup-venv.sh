@@ -18,7 +18,11 @@ fi
 if [[ ! -x "$VENV/bin/python" ]]; then
     echo "setup-venv: creating $VENV" >&2
     rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV"
+    if ! "$PYTHON" -m venv "$VENV"; then
+        rm -rf "$VENV"
+        echo "setup-venv: '$PYTHON -m venv' failed (on Debian: apt-get install python3-venv)" >&2
+        exit 1
+    fi
 fi
 echo "setup-venv: installing requirements.txt (this takes a few minutes the first time)" >&2
 rm -f "$STAMP"

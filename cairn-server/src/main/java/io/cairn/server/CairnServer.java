@@ -121,7 +121,11 @@ public final class CairnServer implements AutoCloseable {
     } catch (IOException e) {
       throw new CairnException(
           ErrorCode.INVALID_STATE,
-          "Cannot create the data dir " + config.dataDir() + ": " + e.getMessage());
+          "Cannot create the data dir "
+              + config.dataDir()
+              + ": "
+              + LocalArtifactRepository.reason(e)
+              + "; choose another with --data-dir");
     }
     if (!Files.isWritable(config.dataDir())) {
       throw new CairnException(

@@ -41,13 +41,30 @@ public final class LocalArtifactRepository implements ArtifactRepository {
     } catch (IOException e) {
       throw new CairnException(
           ErrorCode.INVALID_STATE,
-          "Cannot create the artifact folder " + root + ": " + e.getMessage(),
+          "Cannot create the artifact folder " + root + ": " + reason(e),
           e);
     }
     if (!Files.isWritable(this.root)) {
       throw new CairnException(
           ErrorCode.INVALID_STATE, "The artifact folder " + this.root + " is not writable");
     }
+  }
+
+  /** A short reason for a file system failure, for messages an operator reads. */
+  public static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "its parent cannot be created there";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "a file with that name is in the way";
+    }
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return e.getClass().getSimpleName();
   }
 
   public Path root() {

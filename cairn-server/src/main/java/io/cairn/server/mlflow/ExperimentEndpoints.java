@@ -1,6 +1,5 @@
 package io.cairn.server.mlflow;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.core.tracking.Experiment;
 import io.cairn.core.tracking.ExperimentService;
@@ -49,13 +48,7 @@ final class ExperimentEndpoints {
                   f.strings("order_by"),
                   f.intValue("max_results"),
                   f.string("page_token"));
-          ObjectNode o = Wire.F.objectNode();
-          ArrayNode list = o.putArray("experiments");
-          page.items().forEach(e -> list.add(Wire.experiment(e)));
-          if (page.nextPageToken() != null) {
-            o.put("next_page_token", page.nextPageToken());
-          }
-          return o;
+          return Wire.page("experiments", page, Wire::experiment);
         };
     api.post("/experiments/search", search);
     api.get("/experiments/search", search);

@@ -1,6 +1,5 @@
 package io.cairn.server.mlflow;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.core.search.OrderBy;
 import io.cairn.core.search.SearchParser;
@@ -89,13 +88,7 @@ final class LoggedModelEndpoints {
                   order,
                   f.intValue("max_results"),
                   f.string("page_token"));
-          ObjectNode o = Wire.F.objectNode();
-          ArrayNode list = o.putArray("models");
-          page.items().forEach(m -> list.add(Wire.loggedModel(m)));
-          if (page.nextPageToken() != null) {
-            o.put("next_page_token", page.nextPageToken());
-          }
-          return o;
+          return Wire.page("models", page, Wire::loggedModel);
         });
     api.get(
         "/logged-models/{model_id}/artifacts/directories",

@@ -118,13 +118,7 @@ final class RunEndpoints {
                   f.strings("order_by"),
                   f.intValue("max_results"),
                   f.string("page_token"));
-          ObjectNode o = Wire.F.objectNode();
-          ArrayNode list = o.putArray("runs");
-          page.items().forEach(r -> list.add(Wire.run(r)));
-          if (page.nextPageToken() != null) {
-            o.put("next_page_token", page.nextPageToken());
-          }
-          return o;
+          return Wire.page("runs", page, Wire::run);
         });
     api.post(
         "/runs/log-inputs",
@@ -158,11 +152,7 @@ final class RunEndpoints {
                   f.requiredString("metric_key"),
                   f.intValue("max_results"),
                   f.string("page_token"));
-          ObjectNode o = metricsAnswer(page.items());
-          if (page.nextPageToken() != null) {
-            o.put("next_page_token", page.nextPageToken());
-          }
-          return o;
+          return Wire.page("metrics", page, Wire::metric);
         });
     api.get(
         "/metrics/get-history-bulk-interval",

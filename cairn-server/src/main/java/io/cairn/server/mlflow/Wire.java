@@ -9,6 +9,7 @@ import io.cairn.core.tracking.Experiment;
 import io.cairn.core.tracking.LoggedModel;
 import io.cairn.core.tracking.Metric;
 import io.cairn.core.tracking.ModelOutput;
+import io.cairn.core.tracking.Page;
 import io.cairn.core.tracking.Param;
 import io.cairn.core.tracking.Run;
 import io.cairn.core.tracking.RunInfo;
@@ -23,6 +24,20 @@ final class Wire {
   static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private Wire() {}
+
+  /**
+   * A page of results under {@code field}, with {@code next_page_token} only when there is more.
+   */
+  static <T> ObjectNode page(
+      String field, Page<T> page, java.util.function.Function<T, ObjectNode> writer) {
+    ObjectNode o = F.objectNode();
+    ArrayNode list = o.putArray(field);
+    page.items().forEach(item -> list.add(writer.apply(item)));
+    if (page.nextPageToken() != null) {
+      o.put("next_page_token", page.nextPageToken());
+    }
+    return o;
+  }
 
   static ObjectNode experiment(Experiment e) {
     ObjectNode o = F.objectNode();

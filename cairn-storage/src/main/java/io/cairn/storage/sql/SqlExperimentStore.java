@@ -12,7 +12,6 @@ import io.cairn.core.tracking.ViewType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,14 +76,7 @@ public final class SqlExperimentStore implements ExperimentStore {
                 defaultLocation.apply(id),
                 id);
           }
-          List<Object[]> rows = new ArrayList<>();
-          Map<String, String> unique = new HashMap<>();
-          for (Tag t : tags) {
-            unique.put(t.key(), t.value());
-          }
-          unique.forEach((k, v) -> rows.add(new Object[] {id, k, v}));
-          tx.batch(
-              "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)", rows);
+          tx.upsertKeyValues("experiment_tags", "experiment_id", id, tags, Tag::key, Tag::value);
           return Long.toString(id);
         });
   }
@@ -211,13 +203,12 @@ public final class SqlExperimentStore implements ExperimentStore {
   public void setExperimentTag(String experimentId, Tag tag, long now) {
     long id = Long.parseLong(experimentId);
     db.write(
-        tx ->
-            tx.update(
-                "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-                id,
-                tag.key(),
-                tag.value()));
+        tx -> {
+          tx.upsertKeyValues(
+              "experiment_tags", "experiment_id", id, List.of(tag), Tag::key, Tag::value);
+          return tx.update(
+              "UPDATE experiments SET last_update_time = ? WHERE experiment_id = ?", now, id);
+        });
   }
 
   @Override

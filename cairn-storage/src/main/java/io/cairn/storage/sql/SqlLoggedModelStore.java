@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -239,25 +238,12 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
   }
 
   private static void upsertTags(Tx tx, String modelId, List<Tag> tags) throws SQLException {
-    Map<String, String> last = new LinkedHashMap<>();
-    tags.forEach(t -> last.put(t.key(), t.value()));
-    List<Object[]> rows = new ArrayList<>();
-    last.forEach((k, v) -> rows.add(new Object[] {modelId, k, v}));
-    tx.batch(
-        "INSERT INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?)"
-            + " ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
-        rows);
+    tx.upsertKeyValues("logged_model_tags", "model_id", modelId, tags, Tag::key, Tag::value);
   }
 
   private static void insertParams(Tx tx, String modelId, List<Param> params) throws SQLException {
-    Map<String, String> last = new LinkedHashMap<>();
-    params.forEach(p -> last.put(p.key(), p.value()));
-    List<Object[]> rows = new ArrayList<>();
-    last.forEach((k, v) -> rows.add(new Object[] {modelId, k, v}));
-    tx.batch(
-        "INSERT INTO logged_model_params (model_id, key, value) VALUES (?, ?, ?)"
-            + " ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
-        rows);
+    tx.upsertKeyValues(
+        "logged_model_params", "model_id", modelId, params, Param::key, Param::value);
   }
 
   private static List<LoggedModel> load(Tx tx, List<LoggedModel> models) throws SQLException {

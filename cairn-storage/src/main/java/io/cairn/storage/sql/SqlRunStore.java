@@ -167,16 +167,7 @@ public final class SqlRunStore implements RunStore {
   }
 
   static void upsertTags(Tx tx, String runId, List<Tag> tags) throws SQLException {
-    Map<String, String> last = new LinkedHashMap<>();
-    for (Tag t : tags) {
-      last.put(t.key(), t.value());
-    }
-    List<Object[]> rows = new ArrayList<>();
-    last.forEach((k, v) -> rows.add(new Object[] {runId, k, v}));
-    tx.batch(
-        "INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)"
-            + " ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value",
-        rows);
+    tx.upsertKeyValues("tags", "run_uuid", runId, tags, Tag::key, Tag::value);
   }
 
   @Override

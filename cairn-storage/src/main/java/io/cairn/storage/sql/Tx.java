@@ -119,6 +119,35 @@ public final class Tx {
     return rs.wasNull() ? null : v;
   }
 
+  /**
+   * Inserts or overwrites key-value rows ({@code table(idColumn, key, value)}) for one owner; when
+   * a key repeats in {@code values}, the last value wins. Table and column names come from code,
+   * never from a request.
+   */
+  public <T> void upsertKeyValues(
+      String table,
+      String idColumn,
+      Object id,
+      List<T> values,
+      java.util.function.Function<T, String> key,
+      java.util.function.Function<T, String> value)
+      throws SQLException {
+    java.util.Map<String, String> last = new java.util.LinkedHashMap<>();
+    values.forEach(v -> last.put(key.apply(v), value.apply(v)));
+    List<Object[]> rows = new ArrayList<>(last.size());
+    last.forEach((k, v) -> rows.add(new Object[] {id, k, v}));
+    batch(
+        "INSERT INTO "
+            + table
+            + " ("
+            + idColumn
+            + ", key, value) VALUES (?, ?, ?)"
+            + " ON CONFLICT ("
+            + idColumn
+            + ", key) DO UPDATE SET value = excluded.value",
+        rows);
+  }
+
   /** {@code n} placeholders joined by commas. */
   public static String placeholders(int n) {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));

@@ -16,7 +16,7 @@ if ! bash scripts/postgres.sh; then
 fi
 
 echo "== Java: build and tests"
-mvn -B -ntp verify | grep -E 'Tests run:|FAIL|ERROR|BUILD|SKIPPED|Reactor Summary|cairn-' \
+mvn -B -ntp verify | grep -E 'Tests run:|FAIL|ERROR|BUILD|SKIPPED|Reactor Summary| SUCCESS \[| FAILURE \[' \
   || { echo "Java build or tests failed" >&2; exit 1; }
 
 echo "== Python: MLflow client compatibility suite"

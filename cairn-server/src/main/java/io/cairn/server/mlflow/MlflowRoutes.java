@@ -30,5 +30,15 @@ public final class MlflowRoutes {
     ArtifactEndpoints artifactEndpoints = new ArtifactEndpoints(artifacts, runs, mapper);
     artifactEndpoints.register(app, api, ARTIFACTS_PREFIX);
     new LoggedModelEndpoints(models, artifactEndpoints).register(api);
+    // MLflow 3 clients ask what the server supports before artifact transfers; a 200 is cached.
+    new JsonApi(app, mapper, List.of("/api/3.0/mlflow"), maxRequestBytes)
+        .get(
+            "/server-info",
+            (f, ctx) ->
+                mapper
+                    .createObjectNode()
+                    .put("multipart_uploads_enabled", false)
+                    .put("multipart_downloads_enabled", false)
+                    .put("workspaces_enabled", false));
   }
 }

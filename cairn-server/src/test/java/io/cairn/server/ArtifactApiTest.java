@@ -86,6 +86,13 @@ class ArtifactApiTest {
   }
 
   @Test
+  void overlongNames_are400NotServerErrors() {
+    ServerFixture.Answer a = server.put(A + "/1/" + "a".repeat(300) + ".txt", new byte[] {1});
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.json().get("message").asText()).contains("longer than 255 bytes");
+  }
+
+  @Test
   void symlinkInTheStore_isNotFollowed() throws Exception {
     Path store = dir.resolve("data").resolve("artifacts");
     Files.createDirectories(store);

@@ -238,6 +238,23 @@ class MlflowApiTest {
   }
 
   @Test
+  void nulCharacters_andBlankBodies_are400() {
+    String run = createRun(createExperiment("nul"));
+    assertError(
+        server.post(
+            "/api/2.0/mlflow/runs/set-tag",
+            "{\"run_id\": \"" + run + "\", \"key\": \"k\", \"value\": \"a\\u0000b\"}"),
+        400,
+        "INVALID_PARAMETER_VALUE",
+        "NUL");
+    assertError(
+        server.post("/api/2.0/mlflow/experiments/create", " ".repeat(40)),
+        400,
+        "INVALID_PARAMETER_VALUE",
+        "'name'");
+  }
+
+  @Test
   void defaultExperiment_andGetQueryDecoding() {
     JsonNode e = server.get("/api/2.0/mlflow/experiments/get?experiment_id=0").json();
     assertThat(e.at("/experiment/name").asText()).isEqualTo("Default");

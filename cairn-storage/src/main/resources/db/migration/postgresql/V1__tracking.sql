@@ -50,7 +50,8 @@ CREATE TABLE params (
   value    TEXT NOT NULL,
   PRIMARY KEY (run_uuid, key)
 );
-CREATE INDEX params_by_key ON params (key, value);
+-- Values may be longer than a btree entry allows (about 2.7 kB), so only keys are indexed.
+CREATE INDEX params_by_key ON params (key);
 
 CREATE TABLE tags (
   run_uuid TEXT NOT NULL REFERENCES runs (run_uuid) ON DELETE CASCADE,
@@ -58,7 +59,7 @@ CREATE TABLE tags (
   value    TEXT NOT NULL,
   PRIMARY KEY (run_uuid, key)
 );
-CREATE INDEX tags_by_key ON tags (key, value);
+CREATE INDEX tags_by_key ON tags (key);
 
 -- Every point ever logged. NaN is stored as 0 with is_nan set, as MLflow does.
 CREATE TABLE metrics (

@@ -13,6 +13,8 @@ import java.util.List;
  * decoded repeatedly to check). The empty path is the store's root.
  */
 public final class ArtifactPath {
+  public static final int MAX_PATH_LENGTH = 4096;
+  public static final int MAX_NAME_BYTES = 255;
   private static final ArtifactPath ROOT = new ArtifactPath(List.of());
   private final List<String> parts;
 
@@ -41,8 +43,15 @@ public final class ArtifactPath {
       }
       form = decoded;
     }
+    if (text.length() > MAX_PATH_LENGTH) {
+      throw invalid(
+          text.substring(0, 60) + "...", "it is longer than " + MAX_PATH_LENGTH + " characters");
+    }
     List<String> parts = new ArrayList<>();
     for (String part : text.split("/")) {
+      if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw invalid(text, "a file or folder name is longer than " + MAX_NAME_BYTES + " bytes");
+      }
       if (!part.isEmpty()) {
         parts.add(part);
       }

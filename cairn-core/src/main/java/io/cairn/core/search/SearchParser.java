@@ -235,6 +235,13 @@ public final class SearchParser {
         throw error(v, "expected a quoted string in the list");
       }
       values.add(v.text());
+      if (values.size() > io.cairn.core.tracking.Validation.MAX_SEARCH_IDS) {
+        throw error(
+            v,
+            "a list can hold at most "
+                + io.cairn.core.tracking.Validation.MAX_SEARCH_IDS
+                + " values");
+      }
       Token sep = next();
       if (sep.kind() == Kind.RPAREN) {
         return values;

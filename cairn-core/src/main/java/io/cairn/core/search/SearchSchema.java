@@ -34,7 +34,7 @@ public final class SearchSchema {
   public static final SearchSchema EXPERIMENTS =
       new Builder("experiments", EnumSet.of(EntityType.ATTRIBUTE, EntityType.TAG))
           .attr("name", ValueType.STRING)
-          .attr("experiment_id", ValueType.NUMBER, "id")
+          .attr("experiment_id", ValueType.STRING, "id")
           .attr("creation_time", ValueType.NUMBER)
           .attr("last_update_time", ValueType.NUMBER)
           .build();
@@ -48,7 +48,7 @@ public final class SearchSchema {
           .attr("model_type", ValueType.STRING)
           .attr("status", ValueType.STRING)
           .attr("source_run_id", ValueType.STRING)
-          .attr("experiment_id", ValueType.NUMBER)
+          .attr("experiment_id", ValueType.STRING)
           .attr("creation_timestamp", ValueType.NUMBER, "creation_time")
           .attr("last_updated_timestamp", ValueType.NUMBER, "last_updated_time")
           .build();

@@ -1,5 +1,6 @@
 package io.cairn.core.tracking;
 
+import io.cairn.core.artifact.ArtifactPath;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.search.Filter;
 import io.cairn.core.search.OrderBy;
@@ -39,6 +40,9 @@ public final class ExperimentService {
     }
     String location =
         artifactLocation == null || artifactLocation.isEmpty() ? null : artifactLocation;
+    if (location != null && location.startsWith("mlflow-artifacts:")) {
+      ArtifactPath.parse(location.substring("mlflow-artifacts:".length()).replaceFirst("^/+", ""));
+    }
     return store.createExperiment(
         workspace, name, location, locations::experiment, tags, clock.millis());
   }

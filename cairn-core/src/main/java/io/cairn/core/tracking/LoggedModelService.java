@@ -127,9 +127,7 @@ public final class LoggedModelService {
     if (experimentIds.isEmpty()) {
       throw CairnException.invalid("Missing value for required parameter 'experiment_ids'");
     }
-    for (String id : experimentIds) {
-      Validation.experimentId(id);
-    }
+    Validation.experimentIds(experimentIds);
     int limit = Validation.maxResults(maxResults, SEARCH_DEFAULT, SEARCH_LIMIT);
     Filter parsed = SearchParser.parseFilter(filter, SearchSchema.LOGGED_MODELS);
     long offset = PageToken.decode(pageToken);

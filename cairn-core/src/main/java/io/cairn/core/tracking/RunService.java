@@ -63,6 +63,7 @@ public final class RunService {
     if (name == null) {
       name = nameTag != null && !nameTag.value().isEmpty() ? nameTag.value() : names.next();
     }
+    Validation.tagValue(RUN_NAME_TAG, name, Validation.MAX_TAG_VALUE_LENGTH);
     byKey.put(RUN_NAME_TAG, new Tag(RUN_NAME_TAG, name));
     String user = userId;
     if ((user == null || user.isEmpty()) && byKey.containsKey(USER_TAG)) {
@@ -117,16 +118,7 @@ public final class RunService {
   public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
     Validation.batch(metrics, params, tags);
     active(runId);
-    String rename = null;
-    for (Tag tag : tags) {
-      if (tag.key().equals(RUN_NAME_TAG) && !tag.value().isEmpty()) {
-        rename = tag.value();
-      }
-    }
     store.logBatch(runId, metrics, params, tags);
-    if (rename != null) {
-      store.updateRun(runId, null, null, rename);
-    }
   }
 
   public void deleteTag(String runId, String key) {
@@ -145,9 +137,7 @@ public final class RunService {
       Integer maxResults,
       String pageToken) {
     int limit = Validation.maxResults(maxResults, SEARCH_DEFAULT, SEARCH_LIMIT);
-    for (String id : experimentIds) {
-      Validation.experimentId(id);
-    }
+    Validation.experimentIds(experimentIds);
     Filter parsed = SearchParser.parseFilter(filter, SearchSchema.RUNS);
     List<OrderBy> order = SearchParser.parseOrderBy(orderBy, SearchSchema.RUNS);
     long offset = PageToken.decode(pageToken);

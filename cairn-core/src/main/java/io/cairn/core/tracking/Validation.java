@@ -103,6 +103,17 @@ public final class Validation {
     }
   }
 
+  /** At most this many experiment ids or IN-list values in one search. */
+  public static final int MAX_SEARCH_IDS = 5000;
+
+  public static void experimentIds(java.util.Collection<String> ids) {
+    if (ids.size() > MAX_SEARCH_IDS) {
+      throw CairnException.invalid(
+          "A search can name at most %d experiment ids, got %d", MAX_SEARCH_IDS, ids.size());
+    }
+    ids.forEach(Validation::experimentId);
+  }
+
   public static void experimentName(String name) {
     if (name == null || name.isBlank()) {
       throw CairnException.invalid("Invalid experiment name: a non-empty name is required");

@@ -42,7 +42,17 @@ public final class Fields {
 
   private String first(String name) {
     List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return values == null || values.isEmpty() ? null : checked(name, values.get(0));
+  }
+
+  /** Refuses the NUL character, which no database column can hold. */
+  private String checked(String name, String value) {
+    if (value != null && value.indexOf('\u0000') >= 0) {
+      throw CairnException.invalid(
+          "Invalid value for parameter '%s%s': the NUL character (\\u0000) is not allowed",
+          prefix, name);
+    }
+    return value;
   }
 
   public boolean has(String name) {
@@ -58,7 +68,7 @@ public final class Fields {
       return null;
     }
     if (n.isValueNode()) {
-      return n.asText();
+      return checked(name, n.asText());
     }
     throw wrongType(name, "a string");
   }
@@ -204,7 +214,11 @@ public final class Fields {
   public List<String> strings(String name) {
     if (json == null) {
       List<String> values = query.get(name);
-      return values == null ? List.of() : values;
+      if (values == null) {
+        return List.of();
+      }
+      values.forEach(v -> checked(name, v));
+      return values;
     }
     JsonNode n = node(name);
     if (n == null) {
@@ -212,7 +226,7 @@ public final class Fields {
     }
     if (!n.isArray()) {
       if (n.isValueNode()) {
-        return List.of(n.asText());
+        return List.of(checked(name, n.asText()));
       }
       throw wrongType(name, "a list of strings");
     }
@@ -221,7 +235,7 @@ public final class Fields {
       if (!item.isValueNode() || item.isNull()) {
         throw wrongType(name, "a list of strings");
       }
-      out.add(item.asText());
+      out.add(checked(name, item.asText()));
     }
     return out;
   }

@@ -79,7 +79,7 @@ public final class JsonApi {
     if (bytes.length > maxBodyBytes) {
       throw tooLarge(bytes.length);
     }
-    if (bytes.length == 0 || new String(bytes, 0, Math.min(bytes.length, 16)).isBlank()) {
+    if (isBlank(bytes)) {
       return ctx.queryParamMap().isEmpty()
           ? Fields.ofJson(null)
           : Fields.ofQuery(ctx.queryParamMap());
@@ -91,6 +91,15 @@ public final class JsonApi {
           ErrorCode.MALFORMED_REQUEST,
           "Malformed JSON in the request body: " + e.getOriginalMessage());
     }
+  }
+
+  private static boolean isBlank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private CairnException tooLarge(long size) {

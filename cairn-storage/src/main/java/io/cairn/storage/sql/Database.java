@@ -120,6 +120,16 @@ public final class Database implements AutoCloseable {
   }
 
   public <T> T read(Work<T> work) {
+    if (dialect == Dialect.POSTGRESQL) {
+      // A read-only transaction: one snapshot for the whole read, and cursors that honour the
+      // fetch size instead of loading every row. SQLite reads stay in autocommit, because its
+      // transactions here begin IMMEDIATE and would take the write lock.
+      return write(
+          tx -> {
+            tx.connection().setReadOnly(true);
+            return work.run(tx);
+          });
+    }
     try (Connection c = pool.getConnection()) {
       return work.run(new Tx(c, dialect));
     } catch (SQLException e) {
@@ -152,6 +162,12 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       return false;
     }
+  }
+
+  public static boolean isForeignKeyViolation(SQLException e) {
+    return "23503".equals(e.getSQLState())
+        || String.valueOf(e.getMessage()).contains("FOREIGN KEY constraint failed")
+        || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT_FOREIGNKEY");
   }
 
   public static boolean isUniqueViolation(SQLException e) {

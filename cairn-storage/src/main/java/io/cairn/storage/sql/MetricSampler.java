@@ -56,7 +56,7 @@ final class MetricSampler {
       return tx.query(select, mapper, args);
     }
     long minStep = stats[1];
-    double span = (double) (stats[2] - minStep) + 1;
+    double span = (double) stats[2] - (double) minStep + 1;
     int buckets = Math.max(1, (maxPoints - 2) / 2);
     Metric[] low = new Metric[buckets];
     Metric[] high = new Metric[buckets];
@@ -69,7 +69,13 @@ final class MetricSampler {
             ends[0] = m;
           }
           ends[1] = m;
-          int b = (int) Math.min(buckets - 1, (long) ((m.step() - minStep) / span * buckets));
+          int b =
+              (int)
+                  Math.max(
+                      0,
+                      Math.min(
+                          buckets - 1,
+                          (long) (((double) m.step() - (double) minStep) / span * buckets)));
           if (!Double.isNaN(m.value())) {
             if (low[b] == null || m.value() < low[b].value()) {
               low[b] = m;

@@ -1,5 +1,6 @@
 package io.cairn.storage.sql;
 
+import io.cairn.core.error.CairnException;
 import io.cairn.core.tracking.Metric;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,11 +64,20 @@ final class MetricWriter {
             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         points);
     tx.batch(latestUpsert(tx.dialect()), summaryRows(runId, summaries));
-    tx.batch(
-        "INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan,"
-            + " run_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT DO NOTHING",
-        modelPoints);
+    try {
+      tx.batch(
+          "INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan,"
+              + " run_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+              + " ON CONFLICT DO NOTHING",
+          modelPoints);
+    } catch (SQLException e) {
+      if (Database.isForeignKeyViolation(e)) {
+        throw CairnException.notFound(
+            "Logged model %s not found: metrics can only be linked to existing logged models",
+            modelPoints.stream().map(r -> String.valueOf(r[0])).distinct().toList());
+      }
+      throw e;
+    }
   }
 
   private static List<Object[]> summaryRows(String runId, Map<String, Summary> summaries) {

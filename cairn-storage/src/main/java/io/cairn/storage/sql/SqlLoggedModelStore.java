@@ -200,7 +200,10 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
         args.add(o.identifier().key());
         args.add(o.identifier().key());
       } else if (o.identifier().type() == EntityType.ATTRIBUTE) {
-        String column = ENTITY.attributeColumns().get(o.identifier().key());
+        String column =
+            o.identifier().key().equals("experiment_id")
+                ? "lm.experiment_id"
+                : ENTITY.attributeColumns().get(o.identifier().key());
         byCreation |= o.identifier().key().equals("creation_timestamp");
         order
             .append("(")

@@ -113,6 +113,7 @@ public final class SqlRunStore implements RunStore {
         tx -> {
           insertParams(tx, runId, params);
           upsertTags(tx, runId, tags);
+          renameFromTag(tx, runId, tags);
           metrics.write(tx, runId, metricList);
           return null;
         });
@@ -163,6 +164,19 @@ public final class SqlRunStore implements RunStore {
           "Changing param values is not allowed. Params were already"
               + " logged='%s' for run ID='%s'.",
           conflicts, runId);
+    }
+  }
+
+  /** Setting the mlflow.runName tag renames the run, as in MLflow, in the same transaction. */
+  private static void renameFromTag(Tx tx, String runId, List<Tag> tags) throws SQLException {
+    String name = null;
+    for (Tag t : tags) {
+      if (t.key().equals("mlflow.runName") && !t.value().isEmpty()) {
+        name = t.value();
+      }
+    }
+    if (name != null) {
+      tx.update("UPDATE runs SET name = ? WHERE run_uuid = ?", name, runId);
     }
   }
 

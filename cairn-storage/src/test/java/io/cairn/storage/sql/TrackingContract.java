@@ -452,6 +452,84 @@ abstract class TrackingContract {
     assertThat(models.search(List.of(exp), null, List.of(), null, null).items()).isEmpty();
   }
 
+  @Test
+  void longParamAndTagValues_atTheirLimits_areStored() {
+    String runId = runs.create(newExperiment("long"), "me", null, null, List.of()).info().runId();
+    Random random = new Random(1);
+    StringBuilder param = new StringBuilder();
+    StringBuilder tag = new StringBuilder();
+    while (tag.length() < 8000) {
+      String chunk = Long.toHexString(random.nextLong());
+      if (param.length() + chunk.length() <= 6000) {
+        param.append(chunk);
+      }
+      tag.append(chunk);
+    }
+    String paramValue = param.toString();
+    String tagValue = tag.substring(0, 8000);
+    runs.logBatch(
+        runId, List.of(), List.of(new Param("p", paramValue)), List.of(new Tag("t", tagValue)));
+    Run run = runs.get(runId);
+    assertThat(run.params()).containsExactly(new Param("p", paramValue));
+    assertThat(run.tags()).contains(new Tag("t", tagValue));
+  }
+
+  @Test
+  void metricForUnknownLoggedModel_isNotFound_andNothingIsStored() {
+    String runId =
+        runs.create(newExperiment("nomodel"), "me", null, null, List.of()).info().runId();
+    assertThatThrownBy(
+            () ->
+                runs.logBatch(
+                    runId,
+                    List.of(new Metric("m", 1, 1, 0, null, "m-nope", null, null)),
+                    List.of(),
+                    List.of()))
+        .isInstanceOfSatisfying(
+            CairnException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST))
+        .hasMessageContaining("m-nope");
+    assertThat(runs.get(runId).metrics()).isEmpty();
+  }
+
+  @Test
+  void settingTheRunNameTag_renamesTheRun() {
+    String runId =
+        runs.create(newExperiment("rename"), "me", null, "old", List.of()).info().runId();
+    runs.logBatch(runId, List.of(), List.of(), List.of(new Tag("mlflow.runName", "new")));
+    assertThat(runs.get(runId).info().runName()).isEqualTo("new");
+  }
+
+  @Test
+  void searchExperiments_byExperimentId() {
+    String id = newExperiment("by-id");
+    assertThat(
+            experiments
+                .search(
+                    WS, ViewType.ACTIVE_ONLY, "experiment_id = '" + id + "'", List.of(), 10, null)
+                .items())
+        .extracting(Experiment::name)
+        .containsExactly("by-id");
+  }
+
+  @Test
+  void bulkInterval_withStepsSpanningAllOfInt64_doesNotFail() {
+    String runId = runs.create(newExperiment("steps"), "me", null, null, List.of()).info().runId();
+    runs.logBatch(
+        runId,
+        List.of(
+            Metric.of("m", 1, 1, -9_000_000_000_000_000_000L),
+            Metric.of("m", 2, 1, 0),
+            Metric.of("m", 3, 1, 9_000_000_000_000_000_000L),
+            Metric.of("m", 4, 2, 9_000_000_000_000_000_000L)),
+        List.of(),
+        List.of());
+    assertThat(runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 3))
+        .hasSizeLessThanOrEqualTo(3)
+        .extracting(Metric::value)
+        .contains(1.0, 4.0);
+  }
+
   private Page<Run> search(String exp, String filter, List<String> orderBy) {
     return runs.search(List.of(exp), ViewType.ACTIVE_ONLY, filter, orderBy, null, null);
   }

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Cairn: an MLOps platform for the MLflow clients you already use.",
-    subcommands = {ServerCommand.class, ExperimentsCommand.class, RunsCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      ExperimentsCommand.class,
+      RunsCommand.class,
+      ModelsCommand.class
+    })
 public final class Main {
   /** Prints the version. */
   static final class Version implements CommandLine.IVersionProvider {

@@ -25,6 +25,7 @@ import java.util.Map;
 public final class CairnClient {
   private final String baseUrl;
   private final HttpClient http;
+  static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
   private final ObjectMapper mapper = new ObjectMapper();
 
   public CairnClient(String baseUrl) {
@@ -93,6 +94,10 @@ public final class CairnClient {
     return post("/api/2.0/mlflow/runs/search", body).path("runs");
   }
 
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
   public JsonNode get(String path, String... query) {
     StringBuilder url = new StringBuilder(baseUrl).append(path);
     for (int i = 0; i + 1 < query.length; i += 2) {
@@ -102,6 +107,63 @@ public final class CairnClient {
           .append(URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
     }
     return send(HttpRequest.newBuilder(URI.create(url.toString())).GET());
+  }
+
+  /** Sends a JSON body with any method (MLflow's registry uses PATCH and DELETE with bodies). */
+  public JsonNode request(String method, String path, JsonNode body) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  /** Uploads a file to a path of the artifact store (through the server's artifact proxy). */
+  public void upload(String storePath, java.nio.file.Path file) {
+    try {
+      send(HttpRequest.newBuilder(URI.create(baseUrl + ARTIFACTS + encodePath(storePath)))
+          .PUT(HttpRequest.BodyPublishers.ofFile(file)));
+    } catch (java.io.FileNotFoundException e) {
+      throw CairnException.invalid("No file at %s", file);
+    }
+  }
+
+  /** Downloads a file of the artifact store to {@code target}, replacing it. */
+  public void download(String storePath, java.nio.file.Path target) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + ARTIFACTS + encodePath(storePath))).GET()
+            .timeout(Duration.ofMinutes(30)).build();
+    try {
+      java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
+      HttpResponse<java.nio.file.Path> r =
+          http.send(request, HttpResponse.BodyHandlers.ofFile(target));
+      if (r.statusCode() >= 400) {
+        String body = java.nio.file.Files.readString(target);
+        java.nio.file.Files.deleteIfExists(target);
+        JsonNode json = mapper.readTree(body);
+        throw new CairnException(ErrorCode.fromName(json.path("error_code").asText()),
+            json.path("message").asText("HTTP " + r.statusCode()));
+      }
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "Could not download " + storePath + " from " + baseUrl + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CairnException(ErrorCode.ABORTED, "Interrupted while downloading", e);
+    }
+  }
+
+  /** The entries directly under a folder of the artifact store. */
+  public JsonNode listArtifacts(String storePath) {
+    return get(ARTIFACTS, "path", storePath).path("files");
+  }
+
+  private static String encodePath(String storePath) {
+    StringBuilder out = new StringBuilder();
+    for (String part : storePath.split("/")) {
+      if (!part.isEmpty()) {
+        out.append('/').append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+      }
+    }
+    return out.toString();
   }
 
   public JsonNode post(String path, JsonNode body) {

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
+import io.cairn.core.registry.ModelFiles;
+import io.cairn.core.registry.RegistryService;
 import io.cairn.core.tracking.ArtifactLocations;
 import io.cairn.core.tracking.ExperimentService;
 import io.cairn.core.tracking.Ids;
 import io.cairn.core.tracking.LoggedModelService;
 import io.cairn.core.tracking.RunNames;
 import io.cairn.core.tracking.RunService;
+import io.cairn.ml.onnx.OrtOnnxInspector;
 import io.cairn.server.http.ErrorHandling;
 import io.cairn.server.mlflow.MlflowRoutes;
 import io.cairn.server.ops.OpsEndpoints;
@@ -19,6 +22,7 @@ import io.cairn.storage.local.LocalArtifactRepository;
 import io.cairn.storage.sql.Database;
 import io.cairn.storage.sql.SqlExperimentStore;
 import io.cairn.storage.sql.SqlLoggedModelStore;
+import io.cairn.storage.sql.SqlRegistryStore;
 import io.cairn.storage.sql.SqlRunStore;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -73,6 +77,13 @@ public final class CairnServer implements AutoCloseable {
       RunService runs = new RunService(new SqlRunStore(db), experiments, ids, names, clock);
       LoggedModelService models =
           new LoggedModelService(new SqlLoggedModelStore(db), experiments, ids, names, clock);
+      RegistryService registry =
+          new RegistryService(
+              new SqlRegistryStore(db),
+              runs,
+              models,
+              new ModelFiles(artifacts, new OrtOnnxInspector()),
+              clock);
 
       ObjectMapper mapper =
           JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();

@@ -59,6 +59,28 @@ public final class ArtifactPath {
     return new ArtifactPath(parts);
   }
 
+  /**
+   * The URI scheme of the artifact proxy: {@code mlflow-artifacts:/<path>} names a path in the
+   * store.
+   */
+  public static final String STORE_SCHEME = "mlflow-artifacts:";
+
+  /**
+   * The store path of an {@code mlflow-artifacts:} URI (with or without an authority), or null for
+   * any other URI. The path is checked like any other.
+   */
+  public static ArtifactPath fromStoreUri(String uri) {
+    if (uri == null || !uri.startsWith(STORE_SCHEME)) {
+      return null;
+    }
+    String rest = uri.substring(STORE_SCHEME.length());
+    if (rest.startsWith("//")) {
+      int slash = rest.indexOf('/', 2);
+      rest = slash < 0 ? "" : rest.substring(slash);
+    }
+    return parse(rest.replaceFirst("^/+", ""));
+  }
+
   private static void check(String original, String form) {
     if (form.startsWith("/") || form.startsWith("~")) {
       throw invalid(original, "it must be relative, not absolute");

@@ -53,6 +53,25 @@ public final class SearchSchema {
           .attr("last_updated_timestamp", ValueType.NUMBER, "last_updated_time")
           .build();
 
+  public static final SearchSchema REGISTERED_MODELS =
+      new Builder("registered models", EnumSet.of(EntityType.ATTRIBUTE, EntityType.TAG))
+          .attr("name", ValueType.STRING)
+          .attr("creation_timestamp", ValueType.NUMBER)
+          .attr("last_updated_timestamp", ValueType.NUMBER, "timestamp")
+          .build();
+
+  public static final SearchSchema MODEL_VERSIONS =
+      new Builder("model versions", EnumSet.of(EntityType.ATTRIBUTE, EntityType.TAG))
+          .attr("name", ValueType.STRING)
+          .attr("version_number", ValueType.NUMBER, "version")
+          .attr("run_id", ValueType.STRING)
+          .attr("source_path", ValueType.STRING, "source")
+          .attr("current_stage", ValueType.STRING)
+          .attr("model_id", ValueType.STRING)
+          .attr("creation_timestamp", ValueType.NUMBER)
+          .attr("last_updated_timestamp", ValueType.NUMBER, "timestamp")
+          .build();
+
   private static final Set<String> DATASET_KEYS = Set.of("name", "digest", "context");
 
   private final String entityName;

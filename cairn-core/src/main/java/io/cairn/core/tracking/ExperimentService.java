@@ -8,7 +8,6 @@ import io.cairn.core.search.PageToken;
 import io.cairn.core.search.SearchParser;
 import io.cairn.core.search.SearchSchema;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,9 +39,7 @@ public final class ExperimentService {
     }
     String location =
         artifactLocation == null || artifactLocation.isEmpty() ? null : artifactLocation;
-    if (location != null && location.startsWith("mlflow-artifacts:")) {
-      ArtifactPath.parse(location.substring("mlflow-artifacts:".length()).replaceFirst("^/+", ""));
-    }
+    ArtifactPath.fromStoreUri(location); // checks the path of a location in the store
     return store.createExperiment(
         workspace, name, location, locations::experiment, tags, clock.millis());
   }
@@ -89,7 +86,7 @@ public final class ExperimentService {
     long offset = PageToken.decode(pageToken);
     List<Experiment> found =
         store.searchExperiments(workspace, viewType, parsed, order, limit + 1, offset);
-    return page(found, limit, offset);
+    return Page.cut(found, limit, offset);
   }
 
   public void rename(String experimentId, String newName) {
@@ -136,13 +133,5 @@ public final class ExperimentService {
     if (!store.deleteExperimentTag(experimentId, key)) {
       throw CairnException.notFound("No tag with name: %s in experiment %s", key, experimentId);
     }
-  }
-
-  /** Cuts one extra result off into a next-page token. */
-  static <T> Page<T> page(List<T> found, int limit, long offset) {
-    if (found.size() > limit) {
-      return new Page<>(new ArrayList<>(found.subList(0, limit)), PageToken.encode(offset + limit));
-    }
-    return new Page<>(found, null);
   }
 }

@@ -133,7 +133,7 @@ public final class LoggedModelService {
     long offset = PageToken.decode(pageToken);
     List<LoggedModel> found =
         store.searchLoggedModels(experimentIds, parsed, orderBy, limit + 1, offset);
-    return ExperimentService.page(found, limit, offset);
+    return Page.cut(found, limit, offset);
   }
 
   private void checkParams(List<Param> params) {

@@ -145,7 +145,7 @@ public final class RunService {
       return new Page<>(List.of(), null);
     }
     List<Run> found = store.searchRuns(experimentIds, viewType, parsed, order, limit + 1, offset);
-    return ExperimentService.page(found, limit, offset);
+    return Page.cut(found, limit, offset);
   }
 
   /** A metric's history; without {@code maxResults} every point, in one page. */
@@ -158,7 +158,7 @@ public final class RunService {
     int limit = Validation.maxResults(maxResults, Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 1);
     long offset = PageToken.decode(pageToken);
     List<Metric> points = store.getMetricHistory(runId, key, limit + 1, offset);
-    return ExperimentService.page(points, limit, offset);
+    return Page.cut(points, limit, offset);
   }
 
   public List<Metric> metricHistoryBulkInterval(

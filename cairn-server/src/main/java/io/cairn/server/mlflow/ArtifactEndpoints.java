@@ -20,7 +20,6 @@ import java.io.InputStream;
  * checked by {@link ArtifactPath}, the one place that does so.
  */
 final class ArtifactEndpoints {
-  static final String SCHEME = "mlflow-artifacts:";
   private static final String NO_MULTIPART =
       "Multipart upload is not supported for the current artifact repository";
   private final ArtifactRepository repository;
@@ -102,7 +101,7 @@ final class ArtifactEndpoints {
     ObjectNode o = Wire.F.objectNode();
     o.put("root_uri", artifactUri);
     ArrayNode files = o.putArray("files");
-    ArtifactPath root = storagePath(artifactUri);
+    ArtifactPath root = ArtifactPath.fromStoreUri(artifactUri);
     if (root == null) {
       return o;
     }
@@ -116,21 +115,6 @@ final class ArtifactEndpoints {
     return o;
   }
 
-  /** The store path of an {@code mlflow-artifacts:} URI, or null for any other URI. */
-  static ArtifactPath storagePath(String uri) {
-    if (uri == null || !uri.startsWith(SCHEME)) {
-      return null;
-    }
-    String rest = uri.substring(SCHEME.length());
-    if (rest.startsWith("//")) {
-      int slash = rest.indexOf('/', 2);
-      rest = slash < 0 ? "" : rest.substring(slash);
-    }
-    while (rest.startsWith("/")) {
-      rest = rest.substring(1);
-    }
-    return ArtifactPath.parse(rest);
-  }
 
   private void json(Context ctx, ObjectNode body) throws Exception {
     ctx.contentType("application/json");

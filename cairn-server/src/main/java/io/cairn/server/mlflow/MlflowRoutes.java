@@ -2,6 +2,7 @@ package io.cairn.server.mlflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.core.artifact.ArtifactRepository;
+import io.cairn.core.registry.RegistryService;
 import io.cairn.core.tracking.ExperimentService;
 import io.cairn.core.tracking.LoggedModelService;
 import io.cairn.core.tracking.RunService;
@@ -13,6 +14,7 @@ import java.util.List;
 public final class MlflowRoutes {
   public static final List<String> PREFIXES = List.of("/api/2.0/mlflow", "/ajax-api/2.0/mlflow");
   public static final String ARTIFACTS_PREFIX = "/api/2.0/mlflow-artifacts";
+  public static final String CAIRN_PREFIX = "/api/cairn/v1";
 
   private MlflowRoutes() {}
 
@@ -23,6 +25,7 @@ public final class MlflowRoutes {
       ExperimentService experiments,
       RunService runs,
       LoggedModelService models,
+      RegistryService registry,
       ArtifactRepository artifacts) {
     JsonApi api = new JsonApi(app, mapper, PREFIXES, maxRequestBytes);
     new ExperimentEndpoints(experiments).register(api);
@@ -30,6 +33,9 @@ public final class MlflowRoutes {
     ArtifactEndpoints artifactEndpoints = new ArtifactEndpoints(artifacts, runs, mapper);
     artifactEndpoints.register(app, api, ARTIFACTS_PREFIX);
     new LoggedModelEndpoints(models, artifactEndpoints).register(api);
+    new RegistryEndpoints(registry).register(api);
+    new ModelVersionDetails(registry, runs, models)
+        .register(new JsonApi(app, mapper, List.of(CAIRN_PREFIX), maxRequestBytes));
     // MLflow 3 clients ask what the server supports before artifact transfers; a 200 is cached.
     new JsonApi(app, mapper, List.of("/api/3.0/mlflow"), maxRequestBytes)
         .get(

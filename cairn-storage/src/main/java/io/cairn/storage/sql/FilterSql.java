@@ -20,6 +20,13 @@ final class FilterSql {
   /** A key-value table hanging off the searched entity (params, tags, latest metrics...). */
   record KeyedTable(String table, String idColumn, String extraCondition) {}
 
+  /**
+   * Tables where {@code tags.k != 'v'} also matches rows without the tag, as MLflow's registry
+   * does.
+   */
+  private static final java.util.Set<String> ABSENT_MATCHES_NOT_EQUAL =
+      java.util.Set.of("registered_model_tags", "model_version_tags");
+
   /** How one searchable entity maps onto tables and columns. */
   record Entity(
       String idColumn,
@@ -99,6 +106,11 @@ final class FilterSql {
           .append(op == Op.IS_NULL ? " NOT IN (" : " IN (")
           .append(sub)
           .append(')');
+      return;
+    }
+    if (op == Op.NE && ABSENT_MATCHES_NOT_EQUAL.contains(table.table())) {
+      sql.append(entity.idColumn()).append(" NOT IN (").append(sub).append(" AND k.value = ?)");
+      args.add(value);
       return;
     }
     sql.append(entity.idColumn()).append(" IN (").append(sub);

@@ -1,0 +1,326 @@
+package io.cairn.core.registry;
+
+import io.cairn.core.error.CairnException;
+import io.cairn.core.search.Filter;
+import io.cairn.core.search.OrderBy;
+import io.cairn.core.search.PageToken;
+import io.cairn.core.search.SearchParser;
+import io.cairn.core.search.SearchSchema;
+import io.cairn.core.tracking.LoggedModel;
+import io.cairn.core.tracking.LoggedModelService;
+import io.cairn.core.tracking.Page;
+import io.cairn.core.tracking.RunInfo;
+import io.cairn.core.tracking.RunService;
+import io.cairn.core.tracking.Tag;
+import io.cairn.core.tracking.Validation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The model registry's rules, with MLflow's semantics, in front of a {@link RegistryStore}: names,
+ * aliases, stages, and the resolution of a version's source to the place its files are. ONNX files
+ * are inspected when a version is created; a broken one means no version. Thread-safe.
+ */
+public final class RegistryService {
+  public static final int SEARCH_MODELS_DEFAULT = 100;
+  public static final int SEARCH_MODELS_LIMIT = 1000;
+  public static final int SEARCH_VERSIONS_DEFAULT = 10000;
+  public static final int SEARCH_VERSIONS_LIMIT = 200000;
+  public static final int MAX_TAG_VALUE_LENGTH = 100000;
+  private static final Pattern ALIAS = Pattern.compile("^[\\w\\-]{1,255}$");
+  private static final Pattern RESERVED_ALIAS =
+      Pattern.compile("^(latest|v\\d+)$", Pattern.CASE_INSENSITIVE);
+
+  private final RegistryStore store;
+  private final RunService runs;
+  private final LoggedModelService loggedModels;
+  private final ModelFiles files;
+  private final Clock clock;
+
+  public RegistryService(
+      RegistryStore store,
+      RunService runs,
+      LoggedModelService loggedModels,
+      ModelFiles files,
+      Clock clock) {
+    this.store = store;
+    this.runs = runs;
+    this.loggedModels = loggedModels;
+    this.files = files;
+    this.clock = clock;
+  }
+
+  public RegisteredModel create(
+      String workspace, String name, String description, String userId, List<Tag> tags) {
+    checkName(name);
+    checkTags(tags);
+    store.createRegisteredModel(workspace, name, description, userId, tags, clock.millis());
+    return get(workspace, name);
+  }
+
+  public RegisteredModel get(String workspace, String name) {
+    checkName(name);
+    return store.getRegisteredModel(workspace, name).orElseThrow(() -> modelNotFound(name));
+  }
+
+  public RegisteredModel rename(String workspace, String name, String newName) {
+    get(workspace, name);
+    checkName(newName);
+    store.renameRegisteredModel(workspace, name, newName, clock.millis());
+    return get(workspace, newName);
+  }
+
+  public RegisteredModel update(String workspace, String name, String description) {
+    get(workspace, name);
+    store.updateRegisteredModel(workspace, name, description, clock.millis());
+    return get(workspace, name);
+  }
+
+  public void delete(String workspace, String name) {
+    get(workspace, name);
+    store.deleteRegisteredModel(workspace, name);
+  }
+
+  public Page<RegisteredModel> search(
+      String workspace, String filter, List<String> orderBy, Integer maxResults, String token) {
+    int limit = Validation.maxResults(maxResults, SEARCH_MODELS_DEFAULT, SEARCH_MODELS_LIMIT);
+    Filter parsed = SearchParser.parseFilter(filter, SearchSchema.REGISTERED_MODELS);
+    List<OrderBy> order = SearchParser.parseOrderBy(orderBy, SearchSchema.REGISTERED_MODELS);
+    long offset = PageToken.decode(token);
+    return Page.cut(
+        store.searchRegisteredModels(workspace, parsed, order, limit + 1, offset), limit, offset);
+  }
+
+  public void setTag(String workspace, String name, Tag tag) {
+    checkTag(tag);
+    get(workspace, name);
+    store.setRegisteredModelTag(workspace, name, tag, clock.millis());
+  }
+
+  public void deleteTag(String workspace, String name, String key) {
+    get(workspace, name);
+    if (!store.deleteRegisteredModelTag(workspace, name, key)) {
+      throw CairnException.notFound("No tag with key '%s' on registered model '%s'", key, name);
+    }
+  }
+
+  public void setAlias(String workspace, String name, String alias, String version) {
+    checkAlias(alias);
+    ModelVersion v = getVersion(workspace, name, version);
+    store.setAlias(workspace, name, alias, v.version(), clock.millis());
+  }
+
+  public void deleteAlias(String workspace, String name, String alias) {
+    get(workspace, name);
+    if (!store.deleteAlias(workspace, name, alias)) {
+      throw CairnException.notFound("Registered model alias %s not found.", alias);
+    }
+  }
+
+  public ModelVersion getByAlias(String workspace, String name, String alias) {
+    get(workspace, name);
+    return store
+        .getModelVersionByAlias(workspace, name, alias)
+        .orElseThrow(() -> CairnException.notFound("Registered model alias %s not found.", alias));
+  }
+
+  /**
+   * Creates a version from a source: {@code runs:/<run>/<path>}, {@code models:/<model_id>} (an
+   * MLflow 3 logged model), {@code models:/<name>/<version>}, or an artifact URI.
+   */
+  public ModelVersion createVersion(
+      String workspace,
+      String name,
+      String source,
+      String runId,
+      String runLink,
+      String modelId,
+      String description,
+      String userId,
+      List<Tag> tags) {
+    get(workspace, name);
+    if (source == null || source.isEmpty()) {
+      throw CairnException.invalid("Missing value for required parameter 'source'");
+    }
+    Validation.maxLength("source", source, 65535);
+    checkTags(tags);
+    String location = source;
+    String model = emptyToNull(modelId);
+    String run = emptyToNull(runId);
+    if (source.startsWith("runs:/")) {
+      String rest = source.substring("runs:/".length());
+      int slash = rest.indexOf('/');
+      String sourceRun = slash < 0 ? rest : rest.substring(0, slash);
+      RunInfo info = runs.info(sourceRun);
+      location = info.artifactUri() + (slash < 0 ? "" : "/" + rest.substring(slash + 1));
+      run = run == null ? sourceRun : run;
+    } else if (source.startsWith("models:/m-")) {
+      LoggedModel logged = loggedModels.get(source.substring("models:/".length()), false);
+      location = logged.artifactUri();
+      model = logged.modelId();
+      run = run == null ? logged.sourceRunId() : run;
+    } else if (source.startsWith("models:/")) {
+      String[] parts = source.substring("models:/".length()).split("/", 2);
+      if (parts.length != 2) {
+        throw CairnException.invalid(
+            "Invalid model source '%s': expected models:/<name>/<version>", source);
+      }
+      location = getVersion(workspace, parts[0], parts[1]).storageLocation();
+    }
+    if (run != null) {
+      runs.info(run);
+    }
+    List<ModelVersion.OnnxFile> onnx;
+    try {
+      onnx = files.inspect(location);
+    } catch (CairnException e) {
+      throw new CairnException(
+          e.code(),
+          "Cannot register a version of '" + name + "' from " + source + ": " + e.getMessage());
+    }
+    long version =
+        store.createModelVersion(
+            workspace,
+            new NewModelVersion(
+                name,
+                source,
+                location,
+                run,
+                emptyToNull(runLink),
+                model,
+                description,
+                userId,
+                tags,
+                onnx),
+            clock.millis());
+    return getVersion(workspace, name, Long.toString(version));
+  }
+
+  public ModelVersion getVersion(String workspace, String name, String version) {
+    long number = versionNumber(version);
+    get(workspace, name);
+    return store
+        .getModelVersion(workspace, name, number)
+        .orElseThrow(
+            () ->
+                CairnException.notFound(
+                    "Model Version (name=%s, version=%s) not found", name, version));
+  }
+
+  public ModelVersion updateVersion(
+      String workspace, String name, String version, String description) {
+    ModelVersion v = getVersion(workspace, name, version);
+    store.updateModelVersion(workspace, name, v.version(), description, clock.millis());
+    return getVersion(workspace, name, version);
+  }
+
+  public ModelVersion transition(
+      String workspace, String name, String version, String stage, boolean archiveExisting) {
+    if (stage == null || stage.isEmpty()) {
+      throw CairnException.invalid("Missing value for required parameter 'stage'");
+    }
+    ModelStage target = ModelStage.parse(stage);
+    ModelVersion v = getVersion(workspace, name, version);
+    store.transitionStage(workspace, name, v.version(), target, archiveExisting, clock.millis());
+    return getVersion(workspace, name, version);
+  }
+
+  public void deleteVersion(String workspace, String name, String version) {
+    ModelVersion v = getVersion(workspace, name, version);
+    store.deleteModelVersion(workspace, name, v.version());
+  }
+
+  public Page<ModelVersion> searchVersions(
+      String workspace, String filter, List<String> orderBy, Integer maxResults, String token) {
+    int limit = Validation.maxResults(maxResults, SEARCH_VERSIONS_DEFAULT, SEARCH_VERSIONS_LIMIT);
+    Filter parsed = SearchParser.parseFilter(filter, SearchSchema.MODEL_VERSIONS);
+    List<OrderBy> order = SearchParser.parseOrderBy(orderBy, SearchSchema.MODEL_VERSIONS);
+    long offset = PageToken.decode(token);
+    return Page.cut(
+        store.searchModelVersions(workspace, parsed, order, limit + 1, offset), limit, offset);
+  }
+
+  public List<ModelVersion> latestVersions(String workspace, String name, List<String> stages) {
+    get(workspace, name);
+    List<ModelStage> parsed = new ArrayList<>();
+    for (String s : stages) {
+      parsed.add(ModelStage.parse(s));
+    }
+    return store.latestVersions(workspace, name, parsed.isEmpty() ? ModelStage.all() : parsed);
+  }
+
+  public void setVersionTag(String workspace, String name, String version, Tag tag) {
+    checkTag(tag);
+    ModelVersion v = getVersion(workspace, name, version);
+    store.setModelVersionTag(workspace, name, v.version(), tag, clock.millis());
+  }
+
+  public void deleteVersionTag(String workspace, String name, String version, String key) {
+    ModelVersion v = getVersion(workspace, name, version);
+    if (!store.deleteModelVersionTag(workspace, name, v.version(), key)) {
+      throw CairnException.notFound(
+          "No tag with key '%s' on model version (name=%s, version=%s)", key, name, version);
+    }
+  }
+
+  static long versionNumber(String version) {
+    if (version == null || version.isEmpty()) {
+      throw CairnException.invalid("Missing value for required parameter 'version'");
+    }
+    try {
+      long n = Long.parseLong(version.trim());
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw CairnException.invalid(
+          "Model version must be a positive integer, got '%s'",
+          version.length() > 40 ? version.substring(0, 40) + "..." : version);
+    }
+  }
+
+  private static void checkName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw CairnException.invalid(
+          "Registered model name cannot be empty. Missing value for required parameter 'name'");
+    }
+    if (name.contains("/") || name.contains(":")) {
+      throw CairnException.invalid(
+          "Invalid registered model name '%s': names cannot contain '/' or ':'", name);
+    }
+    Validation.maxLength("Registered model name", name, 256);
+  }
+
+  private static void checkAlias(String alias) {
+    if (alias == null || !ALIAS.matcher(alias).matches()) {
+      throw CairnException.invalid(
+          "Invalid alias name: '%s'. Aliases may only contain alphanumerics, underscores and"
+              + " dashes, up to 255 characters.",
+          alias);
+    }
+    if (RESERVED_ALIAS.matcher(alias).matches()) {
+      throw CairnException.invalid(
+          "Invalid alias name: '%s'. Aliases cannot be 'latest' or of the form v<number>.", alias);
+    }
+  }
+
+  private static void checkTags(List<Tag> tags) {
+    tags.forEach(RegistryService::checkTag);
+  }
+
+  private static void checkTag(Tag tag) {
+    Validation.key("tag", tag.key());
+    Validation.tagValue(tag.key(), tag.value(), MAX_TAG_VALUE_LENGTH);
+  }
+
+  private static CairnException modelNotFound(String name) {
+    return CairnException.notFound("Registered Model with name=%s not found", name);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

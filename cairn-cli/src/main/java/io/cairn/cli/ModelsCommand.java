@@ -13,16 +13,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn models ...} (also {@code cairn aimodel ...}): the model registry. */
-@Command(name = "models", aliases = "aimodel", mixinStandardHelpOptions = true,
+@Command(
+    name = "models",
+    aliases = "aimodel",
+    mixinStandardHelpOptions = true,
     description = "Registered models and their versions (also: cairn aimodel).",
-    subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class,
-        ModelsCommand.Create.class, ModelsCommand.Update.class, ModelsCommand.Rename.class,
-        ModelsCommand.Delete.class, ModelsCommand.Versions.class, ModelsCommand.Release.class,
-        ModelsCommand.Alias.class, ModelsCommand.Stage.class})
+    subcommands = {
+      ModelsCommand.ListModels.class,
+      ModelsCommand.Show.class,
+      ModelsCommand.Create.class,
+      ModelsCommand.Update.class,
+      ModelsCommand.Rename.class,
+      ModelsCommand.Delete.class,
+      ModelsCommand.Versions.class,
+      ModelsCommand.Release.class,
+      ModelsCommand.Alias.class,
+      ModelsCommand.Stage.class
+    })
 final class ModelsCommand {
   /** A model name given as NAME or as --name NAME (the seed's form: aimodel create --name n). */
   static final class NameArg {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "NAME",
         description = "Registered model name.")
     String positional;
 
@@ -58,8 +72,13 @@ final class ModelsCommand {
         return;
       }
       Table table = new Table("NAME", "ALIASES", "UPDATED", "DESCRIPTION");
-      models.forEach(m -> table.add(m.name(), String.join(",", m.aliases()),
-          Instant.ofEpochMilli(m.lastUpdated()).toString(), m.description()));
+      models.forEach(
+          m ->
+              table.add(
+                  m.name(),
+                  String.join(",", m.aliases()),
+                  Instant.ofEpochMilli(m.lastUpdated()).toString(),
+                  m.description()));
       table.print(System.out);
     }
 
@@ -69,8 +88,15 @@ final class ModelsCommand {
         return;
       }
       Table table = new Table("NAME", "VERSION", "STAGE", "ALIASES", "STATUS", "SOURCE");
-      versions.forEach(v -> table.add(v.name(), v.version(), v.stage(),
-          String.join(",", v.aliases()), v.status(), v.source()));
+      versions.forEach(
+          v ->
+              table.add(
+                  v.name(),
+                  v.version(),
+                  v.stage(),
+                  String.join(",", v.aliases()),
+                  v.status(),
+                  v.source()));
       table.print(System.out);
     }
   }
@@ -86,12 +112,16 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
       description = "Show a model, or one version with its ONNX signature and lineage.")
   static final class Show extends Base {
     @Mixin NameArg name;
 
-    @Option(names = {"-v", "--version"}, description = "A version number or @alias.")
+    @Option(
+        names = {"-v", "--version"},
+        description = "A version number or @alias.")
     String version;
 
     @Override
@@ -112,11 +142,15 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Register a new model name.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Register a new model name.")
   static final class Create extends Base {
     @Mixin NameArg name;
 
-    @Option(names = {"-d", "--description"}) String description;
+    @Option(names = {"-d", "--description"})
+    String description;
 
     @Override
     void run(ModelRegistryClient registry) {
@@ -129,11 +163,17 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a model's description.")
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description = "Change a model's description.")
   static final class Update extends Base {
     @Mixin NameArg name;
 
-    @Option(names = {"-d", "--description"}, required = true) String description;
+    @Option(
+        names = {"-d", "--description"},
+        required = true)
+    String description;
 
     @Override
     void run(ModelRegistryClient registry) {
@@ -144,9 +184,11 @@ final class ModelsCommand {
 
   @Command(name = "rename", mixinStandardHelpOptions = true, description = "Rename a model.")
   static final class Rename extends Base {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
-    @Parameters(index = "1", paramLabel = "NEW_NAME") String newName;
+    @Parameters(index = "1", paramLabel = "NEW_NAME")
+    String newName;
 
     @Override
     void run(ModelRegistryClient registry) {
@@ -155,12 +197,16 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true,
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
       description = "Delete a model with all its versions, or one version with --version.")
   static final class Delete extends Base {
     @Mixin NameArg name;
 
-    @Option(names = {"-v", "--version"}, description = "Delete only this version.")
+    @Option(
+        names = {"-v", "--version"},
+        description = "Delete only this version.")
     String version;
 
     @Override
@@ -175,7 +221,10 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "versions", mixinStandardHelpOptions = true, description = "List a model's versions.")
+  @Command(
+      name = "versions",
+      mixinStandardHelpOptions = true,
+      description = "List a model's versions.")
   static final class Versions extends Base {
     @Mixin NameArg name;
 
@@ -185,17 +234,25 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "release", mixinStandardHelpOptions = true,
-      description = "Create a new version of a model from a source: runs:/<run>/<path>,"
-          + " models:/<model_id> or an artifact URI (the model is registered if new).")
+  @Command(
+      name = "release",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create a new version of a model from a source: runs:/<run>/<path>,"
+              + " models:/<model_id> or an artifact URI (the model is registered if new).")
   static final class Release extends Base {
     @Mixin NameArg name;
 
-    @Option(names = {"-s", "--source"}, required = true) String source;
+    @Option(
+        names = {"-s", "--source"},
+        required = true)
+    String source;
 
-    @Option(names = "--run-id") String runId;
+    @Option(names = "--run-id")
+    String runId;
 
-    @Option(names = {"-d", "--description"}) String description;
+    @Option(names = {"-d", "--description"})
+    String description;
 
     @Override
     void run(ModelRegistryClient registry) {
@@ -209,16 +266,22 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "alias", mixinStandardHelpOptions = true,
+  @Command(
+      name = "alias",
+      mixinStandardHelpOptions = true,
       description = "Point an alias at a version (NAME ALIAS VERSION), or remove it (--delete).")
   static final class Alias extends Base {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
-    @Parameters(index = "1", paramLabel = "ALIAS") String alias;
+    @Parameters(index = "1", paramLabel = "ALIAS")
+    String alias;
 
-    @Parameters(index = "2", paramLabel = "VERSION", arity = "0..1") String version;
+    @Parameters(index = "2", paramLabel = "VERSION", arity = "0..1")
+    String version;
 
-    @Option(names = "--delete", description = "Remove the alias.") boolean delete;
+    @Option(names = "--delete", description = "Remove the alias.")
+    boolean delete;
 
     @Override
     void run(ModelRegistryClient registry) {
@@ -235,17 +298,22 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "stage", mixinStandardHelpOptions = true,
+  @Command(
+      name = "stage",
+      mixinStandardHelpOptions = true,
       description = "Move a version to a stage: None, Staging, Production or Archived.")
   static final class Stage extends Base {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
-    @Parameters(index = "1", paramLabel = "VERSION") String version;
+    @Parameters(index = "1", paramLabel = "VERSION")
+    String version;
 
-    @Parameters(index = "2", paramLabel = "STAGE") String stage;
+    @Parameters(index = "2", paramLabel = "STAGE")
+    String stage;
 
-    @Option(names = "--archive-existing",
-        description = "Archive the versions now in that stage.") boolean archive;
+    @Option(names = "--archive-existing", description = "Archive the versions now in that stage.")
+    boolean archive;
 
     @Override
     void run(ModelRegistryClient registry) {

@@ -111,16 +111,18 @@ public final class CairnClient {
 
   /** Sends a JSON body with any method (MLflow's registry uses PATCH and DELETE with bodies). */
   public JsonNode request(String method, String path, JsonNode body) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body.toString())));
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
   /** Uploads a file to a path of the artifact store (through the server's artifact proxy). */
   public void upload(String storePath, java.nio.file.Path file) {
     try {
-      send(HttpRequest.newBuilder(URI.create(baseUrl + ARTIFACTS + encodePath(storePath)))
-          .PUT(HttpRequest.BodyPublishers.ofFile(file)));
+      send(
+          HttpRequest.newBuilder(URI.create(baseUrl + ARTIFACTS + encodePath(storePath)))
+              .PUT(HttpRequest.BodyPublishers.ofFile(file)));
     } catch (java.io.FileNotFoundException e) {
       throw CairnException.invalid("No file at %s", file);
     }
@@ -129,8 +131,10 @@ public final class CairnClient {
   /** Downloads a file of the artifact store to {@code target}, replacing it. */
   public void download(String storePath, java.nio.file.Path target) {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(baseUrl + ARTIFACTS + encodePath(storePath))).GET()
-            .timeout(Duration.ofMinutes(30)).build();
+        HttpRequest.newBuilder(URI.create(baseUrl + ARTIFACTS + encodePath(storePath)))
+            .GET()
+            .timeout(Duration.ofMinutes(30))
+            .build();
     try {
       java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
       HttpResponse<java.nio.file.Path> r =
@@ -139,12 +143,15 @@ public final class CairnClient {
         String body = java.nio.file.Files.readString(target);
         java.nio.file.Files.deleteIfExists(target);
         JsonNode json = mapper.readTree(body);
-        throw new CairnException(ErrorCode.fromName(json.path("error_code").asText()),
+        throw new CairnException(
+            ErrorCode.fromName(json.path("error_code").asText()),
             json.path("message").asText("HTTP " + r.statusCode()));
       }
     } catch (IOException e) {
-      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-          "Could not download " + storePath + " from " + baseUrl + ": " + e.getMessage(), e);
+      throw new CairnException(
+          ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "Could not download " + storePath + " from " + baseUrl + ": " + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CairnException(ErrorCode.ABORTED, "Interrupted while downloading", e);

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model registry through MLflow's registry API. Thread-safe. Errors come back as
- * {@link CairnException}s with the server's codes (RESOURCE_DOES_NOT_EXIST for a missing model or
- * version, RESOURCE_ALREADY_EXISTS for a taken name).
+ * The model registry through MLflow's registry API. Thread-safe. Errors come back as {@link
+ * CairnException}s with the server's codes (RESOURCE_DOES_NOT_EXIST for a missing model or version,
+ * RESOURCE_ALREADY_EXISTS for a taken name).
  */
 public final class ModelRegistryClient {
   private static final String P = "/api/2.0/mlflow";
@@ -65,11 +65,22 @@ public final class ModelRegistryClient {
     List<ModelInfo> out = new ArrayList<>();
     String token = null;
     do {
-      JsonNode page = token == null
-          ? client.get(P + "/registered-models/search", "filter", filter == null ? "" : filter,
-              "max_results", "1000")
-          : client.get(P + "/registered-models/search", "filter", filter == null ? "" : filter,
-              "max_results", "1000", "page_token", token);
+      JsonNode page =
+          token == null
+              ? client.get(
+                  P + "/registered-models/search",
+                  "filter",
+                  filter == null ? "" : filter,
+                  "max_results",
+                  "1000")
+              : client.get(
+                  P + "/registered-models/search",
+                  "filter",
+                  filter == null ? "" : filter,
+                  "max_results",
+                  "1000",
+                  "page_token",
+                  token);
       page.path("registered_models").forEach(m -> out.add(model(m)));
       token = page.hasNonNull("next_page_token") ? page.get("next_page_token").asText() : null;
     } while (token != null);
@@ -77,19 +88,32 @@ public final class ModelRegistryClient {
   }
 
   public ModelInfo rename(String name, String newName) {
-    return model(client.post(P + "/registered-models/rename",
-        client.mapper().createObjectNode().put("name", name).put("new_name", newName))
-        .path("registered_model"));
+    return model(
+        client
+            .post(
+                P + "/registered-models/rename",
+                client.mapper().createObjectNode().put("name", name).put("new_name", newName))
+            .path("registered_model"));
   }
 
   public ModelInfo update(String name, String description) {
-    return model(client.request("PATCH", P + "/registered-models/update",
-        client.mapper().createObjectNode().put("name", name).put("description", description))
-        .path("registered_model"));
+    return model(
+        client
+            .request(
+                "PATCH",
+                P + "/registered-models/update",
+                client
+                    .mapper()
+                    .createObjectNode()
+                    .put("name", name)
+                    .put("description", description))
+            .path("registered_model"));
   }
 
   public void delete(String name) {
-    client.request("DELETE", P + "/registered-models/delete",
+    client.request(
+        "DELETE",
+        P + "/registered-models/delete",
         client.mapper().createObjectNode().put("name", name));
   }
 
@@ -105,13 +129,17 @@ public final class ModelRegistryClient {
   }
 
   public VersionInfo version(String name, String version) {
-    return version(client.get(P + "/model-versions/get", "name", name, "version", version)
-        .path("model_version"));
+    return version(
+        client
+            .get(P + "/model-versions/get", "name", name, "version", version)
+            .path("model_version"));
   }
 
   public VersionInfo byAlias(String name, String alias) {
-    return version(client.get(P + "/registered-models/alias", "name", name, "alias", alias)
-        .path("model_version"));
+    return version(
+        client
+            .get(P + "/registered-models/alias", "name", name, "alias", alias)
+            .path("model_version"));
   }
 
   /** A version given as a number, or as {@code @alias}. */
@@ -124,43 +152,65 @@ public final class ModelRegistryClient {
   public List<VersionInfo> versions(String name) {
     List<VersionInfo> out = new ArrayList<>();
     String filter = "name = '" + name.replace("'", "\\\\'") + "'";
-    client.get(P + "/model-versions/search", "filter", filter, "max_results", "10000")
-        .path("model_versions").forEach(v -> out.add(version(v)));
+    client
+        .get(P + "/model-versions/search", "filter", filter, "max_results", "10000")
+        .path("model_versions")
+        .forEach(v -> out.add(version(v)));
     return out;
   }
 
   public VersionInfo transition(String name, String version, String stage, boolean archiveOthers) {
-    return version(client.post(P + "/model-versions/transition-stage",
-        client.mapper().createObjectNode().put("name", name).put("version", version)
-            .put("stage", stage).put("archive_existing_versions", archiveOthers))
-        .path("model_version"));
+    return version(
+        client
+            .post(
+                P + "/model-versions/transition-stage",
+                client
+                    .mapper()
+                    .createObjectNode()
+                    .put("name", name)
+                    .put("version", version)
+                    .put("stage", stage)
+                    .put("archive_existing_versions", archiveOthers))
+            .path("model_version"));
   }
 
   public void setAlias(String name, String alias, String version) {
-    client.post(P + "/registered-models/alias", client.mapper().createObjectNode()
-        .put("name", name).put("alias", alias).put("version", version));
+    client.post(
+        P + "/registered-models/alias",
+        client
+            .mapper()
+            .createObjectNode()
+            .put("name", name)
+            .put("alias", alias)
+            .put("version", version));
   }
 
   public void deleteAlias(String name, String alias) {
-    client.request("DELETE", P + "/registered-models/alias",
+    client.request(
+        "DELETE",
+        P + "/registered-models/alias",
         client.mapper().createObjectNode().put("name", name).put("alias", alias));
   }
 
   public void deleteVersion(String name, String version) {
-    client.request("DELETE", P + "/model-versions/delete",
+    client.request(
+        "DELETE",
+        P + "/model-versions/delete",
         client.mapper().createObjectNode().put("name", name).put("version", version));
   }
 
   /** Where a version's files are ({@code mlflow-artifacts:/...} for files in Cairn's store). */
   public String downloadUri(String name, String version) {
-    return client.get(P + "/model-versions/get-download-uri", "name", name, "version", version)
-        .path("artifact_uri").asText();
+    return client
+        .get(P + "/model-versions/get-download-uri", "name", name, "version", version)
+        .path("artifact_uri")
+        .asText();
   }
 
   /** Cairn's view of a version: the MLflow fields, the ONNX inspection and the lineage. */
   public JsonNode details(String name, String versionOrAlias) {
-    return client.get("/api/cairn/v1/registered-models/" + encode(name) + "/versions/"
-        + encode(versionOrAlias));
+    return client.get(
+        "/api/cairn/v1/registered-models/" + encode(name) + "/versions/" + encode(versionOrAlias));
   }
 
   private static String encode(String s) {
@@ -170,10 +220,14 @@ public final class ModelRegistryClient {
 
   private static ModelInfo model(JsonNode m) {
     List<String> aliases = new ArrayList<>();
-    m.path("aliases").forEach(a -> aliases.add(a.path("alias").asText() + "=v"
-        + a.path("version").asText()));
-    return new ModelInfo(m.path("name").asText(), m.path("description").asText(null),
-        m.path("last_updated_timestamp").asLong(), aliases, m);
+    m.path("aliases")
+        .forEach(a -> aliases.add(a.path("alias").asText() + "=v" + a.path("version").asText()));
+    return new ModelInfo(
+        m.path("name").asText(),
+        m.path("description").asText(null),
+        m.path("last_updated_timestamp").asLong(),
+        aliases,
+        m);
   }
 
   private static VersionInfo version(JsonNode v) {
@@ -182,8 +236,15 @@ public final class ModelRegistryClient {
     if (a != null) {
       a.forEach(x -> aliases.add(x.asText()));
     }
-    return new VersionInfo(v.path("name").asText(), v.path("version").asText(),
-        v.path("current_stage").asText(), v.path("source").asText(), v.path("run_id").asText(null),
-        v.path("status").asText(), v.path("description").asText(null), aliases, v);
+    return new VersionInfo(
+        v.path("name").asText(),
+        v.path("version").asText(),
+        v.path("current_stage").asText(),
+        v.path("source").asText(),
+        v.path("run_id").asText(null),
+        v.path("status").asText(),
+        v.path("description").asText(null),
+        aliases,
+        v);
   }
 }

@@ -64,13 +64,13 @@ public final class CairnServer implements AutoCloseable {
     LocalArtifactRepository artifacts = new LocalArtifactRepository(config.artifactsDir());
     Database db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 10);
     try {
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      new JvmMemoryMetrics().bindTo(registry);
-      new JvmGcMetrics().bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
-      new UptimeMetrics().bindTo(registry);
-      db.pool().setMetricRegistry(registry);
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(meters);
+      new JvmGcMetrics().bindTo(meters);
+      new JvmThreadMetrics().bindTo(meters);
+      new ProcessorMetrics().bindTo(meters);
+      new UptimeMetrics().bindTo(meters);
+      db.pool().setMetricRegistry(meters);
 
       ExperimentService experiments =
           new ExperimentService(new SqlExperimentStore(db), ArtifactLocations.proxied(), clock);
@@ -97,16 +97,16 @@ public final class CairnServer implements AutoCloseable {
                 c.jsonMapper(new JavalinJackson(mapper, false));
               });
       ErrorHandling.install(app);
-      RequestObserver.install(app, registry);
-      OpsEndpoints.register(app, db, registry, VERSION);
+      RequestObserver.install(app, meters);
+      OpsEndpoints.register(app, db, meters, VERSION);
       MlflowRoutes.register(
-          app, mapper, config.maxRequestBytes(), experiments, runs, models, artifacts);
+          app, mapper, config.maxRequestBytes(), experiments, runs, models, registry, artifacts);
       try {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {
         throw new CairnException(ErrorCode.INVALID_STATE, bindMessage(config, e), e);
       }
-      return new CairnServer(db, app, registry);
+      return new CairnServer(db, app, meters);
     } catch (RuntimeException e) {
       db.close();
       throw e;

@@ -115,7 +115,6 @@ final class ArtifactEndpoints {
     return o;
   }
 
-
   private void json(Context ctx, ObjectNode body) throws Exception {
     ctx.contentType("application/json");
     ctx.result(mapper.writeValueAsBytes(body));

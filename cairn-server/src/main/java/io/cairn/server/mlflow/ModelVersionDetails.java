@@ -27,14 +27,17 @@ final class ModelVersionDetails {
   }
 
   void register(JsonApi cairnApi) {
-    cairnApi.get("/registered-models/{name}/versions/{version}", (f, ctx) -> {
-      String name = ctx.pathParam("name");
-      String version = ctx.pathParam("version");
-      ModelVersion v = version.startsWith("@")
-          ? registry.getByAlias(Workspace.of(ctx), name, version.substring(1))
-          : registry.getVersion(Workspace.of(ctx), name, version);
-      return describe(v);
-    });
+    cairnApi.get(
+        "/registered-models/{name}/versions/{version}",
+        (f, ctx) -> {
+          String name = ctx.pathParam("name");
+          String version = ctx.pathParam("version");
+          ModelVersion v =
+              version.startsWith("@")
+                  ? registry.getByAlias(Workspace.of(ctx), name, version.substring(1))
+                  : registry.getVersion(Workspace.of(ctx), name, version);
+          return describe(v);
+        });
   }
 
   ObjectNode describe(ModelVersion v) {

@@ -27,8 +27,9 @@ final class RegistryWire {
     m.latestVersions().forEach(v -> latest.add(version(v)));
     o.set("tags", Wire.tags(m.tags()));
     ArrayNode aliases = o.putArray("aliases");
-    m.aliases().forEach((alias, v) -> aliases.addObject().put("alias", alias)
-        .put("version", Long.toString(v)));
+    m.aliases()
+        .forEach(
+            (alias, v) -> aliases.addObject().put("alias", alias).put("version", Long.toString(v)));
     return o;
   }
 

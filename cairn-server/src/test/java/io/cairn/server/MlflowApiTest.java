@@ -86,10 +86,11 @@ class MlflowApiTest {
         "ENDPOINT_NOT_FOUND",
         "no-such-endpoint");
     assertError(
-        server.post("/api/2.0/mlflow/registered-models/get-latest-versions", "{}"),
+        server.post(
+            "/api/2.0/mlflow/registered-models/get-latest-versions", "{\"name\": \"nope\"}"),
         404,
-        "ENDPOINT_NOT_FOUND",
-        "registered-models");
+        "RESOURCE_DOES_NOT_EXIST",
+        "nope");
   }
 
   @Test

@@ -31,8 +31,19 @@ public final class ServerFixture implements AutoCloseable {
   public final Path dataDir;
 
   public ServerFixture(Path dataDir) {
-    this.dataDir = dataDir;
-    this.server = CairnServer.start(ServerConfig.embedded("127.0.0.1", 0, dataDir));
+    this(ServerConfig.embedded("127.0.0.1", 0, dataDir));
+  }
+
+  /** A server with any configuration, e.g. one of several sharing a PostgreSQL database. */
+  public ServerFixture(ServerConfig config) {
+    this.dataDir = config.dataDir();
+    this.server = CairnServer.start(config);
+  }
+
+  /** The directory of the ONNX fixtures made by scripts/make-onnx-fixtures.py. */
+  public static Path onnxFixtures() {
+    Path here = Path.of("").toAbsolutePath();
+    return here.getParent().resolve("cairn-ml/src/test/resources/onnx");
   }
 
   public String url() {

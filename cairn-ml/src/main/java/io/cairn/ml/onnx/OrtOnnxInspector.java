@@ -25,15 +25,14 @@ import java.nio.file.Path;
  * INTERNAL_ERROR when it cannot be read.
  */
 public final class OrtOnnxInspector implements OnnxInspector {
-  private final OrtEnvironment env;
-
   public OrtOnnxInspector() {
-    this.env = OrtEnvironment.getEnvironment();
+    // ONNX Runtime's native library loads on the first inspection, not at server start.
   }
 
   @Override
   public OnnxDescription inspect(Path file) {
     ModelFile model = ModelFile.read(file);
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // Loading only: no need for a thread pool per core.
       options.setIntraOpNumThreads(1);

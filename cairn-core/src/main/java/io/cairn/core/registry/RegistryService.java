@@ -99,11 +99,10 @@ public final class RegistryService {
     store.setRegisteredModelTag(workspace, name, tag, clock.millis());
   }
 
+  /** Deletes a tag; deleting one that is not there does nothing, as in MLflow. */
   public void deleteTag(String workspace, String name, String key) {
     get(workspace, name);
-    if (!store.deleteRegisteredModelTag(workspace, name, key)) {
-      throw CairnException.notFound("No tag with key '%s' on registered model '%s'", key, name);
-    }
+    store.deleteRegisteredModelTag(workspace, name, key);
   }
 
   public void setAlias(String workspace, String name, String alias, String version) {
@@ -112,15 +111,22 @@ public final class RegistryService {
     store.setAlias(workspace, name, alias, v.version(), clock.millis());
   }
 
+  /** Deletes an alias; deleting one that is not there does nothing, as in MLflow. */
   public void deleteAlias(String workspace, String name, String alias) {
     get(workspace, name);
-    if (!store.deleteAlias(workspace, name, alias)) {
-      throw CairnException.notFound("Registered model alias %s not found.", alias);
-    }
+    store.deleteAlias(workspace, name, alias);
   }
 
+  /** The version an alias points at; the reserved alias {@code latest} is the newest version. */
   public ModelVersion getByAlias(String workspace, String name, String alias) {
-    get(workspace, name);
+    RegisteredModel model = get(workspace, name);
+    if ("latest".equalsIgnoreCase(alias)) {
+      return model.latestVersions().stream()
+          .max(java.util.Comparator.comparingLong(ModelVersion::version))
+          .map(v -> getVersion(workspace, name, Long.toString(v.version())))
+          .orElseThrow(
+              () -> CairnException.notFound("Registered model '%s' has no versions", name));
+    }
     return store
         .getModelVersionByAlias(workspace, name, alias)
         .orElseThrow(() -> CairnException.notFound("Registered model alias %s not found.", alias));
@@ -257,12 +263,10 @@ public final class RegistryService {
     store.setModelVersionTag(workspace, name, v.version(), tag, clock.millis());
   }
 
+  /** Deletes a version's tag; deleting one that is not there does nothing, as in MLflow. */
   public void deleteVersionTag(String workspace, String name, String version, String key) {
     ModelVersion v = getVersion(workspace, name, version);
-    if (!store.deleteModelVersionTag(workspace, name, v.version(), key)) {
-      throw CairnException.notFound(
-          "No tag with key '%s' on model version (name=%s, version=%s)", key, name, version);
-    }
+    store.deleteModelVersionTag(workspace, name, v.version(), key);
   }
 
   static long versionNumber(String version) {

@@ -53,6 +53,44 @@ class CliTest {
   }
 
   @Test
+  void modelsCommands_andTheSeedsAimodelForm() {
+    try (ServerFixture server = new ServerFixture(dir)) {
+      String url = server.url();
+      assertThat(run("aimodel", "create", "--name", "name1", "--url", url).out())
+          .contains("Registered model 'name1'");
+      assertThat(run("models", "create", "name1", "--url", url).code())
+          .isEqualTo(ExitCodes.INVALID);
+      assertThat(
+              run(
+                      "models",
+                      "release",
+                      "name1",
+                      "--source",
+                      "mlflow-artifacts:/0/x/model",
+                      "--url",
+                      url)
+                  .out())
+          .contains("Created version 1 of 'name1'");
+      assertThat(run("models", "alias", "name1", "champion", "1", "--url", url).code()).isZero();
+      assertThat(run("models", "stage", "name1", "1", "Production", "--url", url).out())
+          .contains("now in Production");
+      Result versions = run("models", "versions", "name1", "--url", url);
+      assertThat(versions.out()).contains("VERSION", "Production", "champion");
+      assertThat(run("aimodel", "list", "--url", url).out()).contains("name1", "champion=v1");
+      assertThat(run("aimodel", "update", "name1", "-d", "wine quality", "--url", url).code())
+          .isZero();
+      assertThat(run("models", "show", "name1", "--url", url).out()).contains("wine quality");
+      assertThat(run("models", "show", "name1", "--version", "@champion", "--url", url).out())
+          .contains("\"version\" : \"1\"");
+      assertThat(run("models", "rename", "name1", "name2", "--url", url).code()).isZero();
+      assertThat(run("aimodel", "delete", "--name", "name2", "--url", url).code()).isZero();
+      Result missing = run("models", "show", "name2", "--url", url);
+      assertThat(missing.code()).isEqualTo(ExitCodes.NOT_FOUND);
+      assertThat(missing.err()).contains("cairn: Registered Model with name=name2 not found");
+    }
+  }
+
+  @Test
   void unreachableServer_exitsWithUnavailable() {
     Result r = run("experiments", "list", "--url", "http://127.0.0.1:1");
     assertThat(r.code()).isEqualTo(ExitCodes.UNAVAILABLE);

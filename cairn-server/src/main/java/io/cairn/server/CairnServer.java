@@ -19,6 +19,7 @@ import io.cairn.server.mlflow.MlflowRoutes;
 import io.cairn.server.ops.OpsEndpoints;
 import io.cairn.server.ops.RequestObserver;
 import io.cairn.storage.local.LocalArtifactRepository;
+import io.cairn.storage.local.LocalMultipartUploads;
 import io.cairn.storage.sql.Database;
 import io.cairn.storage.sql.SqlExperimentStore;
 import io.cairn.storage.sql.SqlLoggedModelStore;
@@ -100,7 +101,15 @@ public final class CairnServer implements AutoCloseable {
       RequestObserver.install(app, meters);
       OpsEndpoints.register(app, db, meters, VERSION);
       MlflowRoutes.register(
-          app, mapper, config.maxRequestBytes(), experiments, runs, models, registry, artifacts);
+          app,
+          mapper,
+          config.maxRequestBytes(),
+          experiments,
+          runs,
+          models,
+          registry,
+          artifacts,
+          new LocalMultipartUploads(artifacts));
       try {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {

@@ -8,8 +8,8 @@ import java.util.Map;
  * An optional capability of an {@link ArtifactRepository}: assembling a large file from parts that
  * clients upload separately (MLflow's {@code mpu/create|complete|abort}). The file becomes visible
  * only when the upload completes, whole; an aborted or abandoned upload leaves nothing visible.
- * Thread-safe. Errors: RESOURCE_DOES_NOT_EXIST for an unknown upload id, INVALID_PARAMETER_VALUE for
- * parts that are missing, repeated or out of range.
+ * Thread-safe. Errors: RESOURCE_DOES_NOT_EXIST for an unknown upload id, INVALID_PARAMETER_VALUE
+ * for parts that are missing, repeated or out of range.
  */
 public interface MultipartArtifactRepository {
   /**

@@ -20,8 +20,6 @@ import java.io.InputStream;
  * checked by {@link ArtifactPath}, the one place that does so.
  */
 final class ArtifactEndpoints {
-  private static final String NO_MULTIPART =
-      "Multipart upload is not supported for the current artifact repository";
   private final ArtifactRepository repository;
   private final RunService runs;
   private final ObjectMapper mapper;
@@ -51,13 +49,6 @@ final class ArtifactEndpoints {
           }
           json(ctx, Wire.F.objectNode());
         });
-    for (String action : new String[] {"create", "complete", "abort"}) {
-      app.post(
-          prefix + "/mpu/" + action + "/<path>",
-          ctx -> {
-            throw new CairnException(ErrorCode.NOT_IMPLEMENTED, NO_MULTIPART);
-          });
-    }
     app.get(
         prefix + "/presigned/<path>",
         ctx -> {

@@ -2,6 +2,7 @@ package io.cairn.server.mlflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.core.artifact.ArtifactRepository;
+import io.cairn.core.artifact.MultipartArtifactRepository;
 import io.cairn.core.registry.RegistryService;
 import io.cairn.core.tracking.ExperimentService;
 import io.cairn.core.tracking.LoggedModelService;
@@ -26,12 +27,18 @@ public final class MlflowRoutes {
       RunService runs,
       LoggedModelService models,
       RegistryService registry,
-      ArtifactRepository artifacts) {
+      ArtifactRepository artifacts,
+      MultipartArtifactRepository multipart) {
     JsonApi api = new JsonApi(app, mapper, PREFIXES, maxRequestBytes);
     new ExperimentEndpoints(experiments).register(api);
     new RunEndpoints(runs).register(api);
     ArtifactEndpoints artifactEndpoints = new ArtifactEndpoints(artifacts, runs, mapper);
     artifactEndpoints.register(app, api, ARTIFACTS_PREFIX);
+    new MultipartEndpoints(multipart)
+        .register(
+            app,
+            new JsonApi(app, mapper, List.of(ARTIFACTS_PREFIX), maxRequestBytes),
+            ARTIFACTS_PREFIX);
     new LoggedModelEndpoints(models, artifactEndpoints).register(api);
     new RegistryEndpoints(registry).register(api);
     new ModelVersionDetails(registry, runs, models)

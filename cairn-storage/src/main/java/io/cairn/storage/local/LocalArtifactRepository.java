@@ -30,7 +30,10 @@ import java.util.UUID;
  * and are renamed into place atomically.
  */
 public final class LocalArtifactRepository implements ArtifactRepository {
-  static final String TEMP_PREFIX = ".cairn-upload-";
+  /** Names Cairn keeps for itself in the store: hidden from listings, refused in client paths. */
+  static final String RESERVED_PREFIX = ".cairn-";
+
+  static final String TEMP_PREFIX = RESERVED_PREFIX + "upload-";
   private final Path root;
 
   /** Creates the folder when missing. Fails with INVALID_STATE when it cannot be written. */
@@ -75,6 +78,11 @@ public final class LocalArtifactRepository implements ArtifactRepository {
   private Path resolve(ArtifactPath path) {
     Path current = root;
     for (String part : path.parts()) {
+      if (part.startsWith(RESERVED_PREFIX)) {
+        throw CairnException.invalid(
+            "Invalid artifact path '%s': names starting with %s are reserved",
+            path, RESERVED_PREFIX);
+      }
       current = current.resolve(part);
       if (Files.isSymbolicLink(current)) {
         throw CairnException.invalid(
@@ -97,7 +105,7 @@ public final class LocalArtifactRepository implements ArtifactRepository {
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {
         String name = child.getFileName().toString();
-        if (name.startsWith(TEMP_PREFIX) || Files.isSymbolicLink(child)) {
+        if (name.startsWith(RESERVED_PREFIX) || Files.isSymbolicLink(child)) {
           continue;
         }
         BasicFileAttributes attrs =

@@ -1,0 +1,201 @@
+package io.cairn.storage.local;
+
+import io.cairn.core.artifact.ArtifactPath;
+import io.cairn.core.artifact.MultipartArtifactRepository;
+import io.cairn.core.error.CairnException;
+import io.cairn.core.error.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Multipart uploads into a {@link LocalArtifactRepository}: parts arrive through the server and
+ * wait in a hidden staging folder ({@code .cairn-multipart/<upload id>/}); completing concatenates
+ * them through the repository's atomic write, so the file appears whole or not at all. Each part's
+ * ETag is the hex sha256 of its bytes. Thread-safe: uploads are independent folders, and a part is
+ * written to a temporary name then renamed.
+ */
+public final class LocalMultipartUploads implements MultipartArtifactRepository {
+  public static final int MAX_PARTS = 10_000;
+  private static final Pattern UPLOAD_ID = Pattern.compile("^[0-9a-f]{32}$");
+  private static final String TARGET = "target";
+
+  private final LocalArtifactRepository repository;
+  private final Path staging;
+
+  public LocalMultipartUploads(LocalArtifactRepository repository) {
+    this.repository = repository;
+    this.staging = repository.root().resolve(LocalArtifactRepository.RESERVED_PREFIX + "multipart");
+  }
+
+  @Override
+  public MultipartUpload createMultipart(ArtifactPath file, int numParts) {
+    if (file.isRoot()) {
+      throw CairnException.invalid("A multipart upload needs a file path");
+    }
+    if (numParts < 1 || numParts > MAX_PARTS) {
+      throw CairnException.invalid(
+          "num_parts must be between 1 and %d, got %d", MAX_PARTS, numParts);
+    }
+    repository.size(file); // checks the path (symbolic links, reserved names) before anything
+    String id = UUID.randomUUID().toString().replace("-", "");
+    try {
+      Path dir = Files.createDirectories(staging.resolve(id));
+      Files.writeString(dir.resolve(TARGET), numParts + "\n" + file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw failure("start a multipart upload of", file, e);
+    }
+    List<PartTarget> parts = new ArrayList<>(numParts);
+    for (int n = 1; n <= numParts; n++) {
+      parts.add(new PartTarget(n, null, Map.of()));
+    }
+    return new MultipartUpload(id, parts);
+  }
+
+  @Override
+  public String writePart(ArtifactPath file, String uploadId, int partNumber, InputStream content) {
+    Path dir = upload(file, uploadId);
+    int numParts = numParts(dir);
+    if (partNumber < 1 || partNumber > numParts) {
+      throw CairnException.invalid(
+          "Part number %d is out of range: this upload has parts 1 to %d", partNumber, numParts);
+    }
+    Path temp = dir.resolve("part-" + partNumber + "." + UUID.randomUUID() + ".tmp");
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = new DigestInputStream(content, sha)) {
+        Files.copy(in, temp);
+      }
+      Files.move(
+          temp,
+          dir.resolve("part-" + partNumber),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (IOException e) {
+      deleteQuietly(temp);
+      throw failure("store part " + partNumber + " of", file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void completeMultipart(ArtifactPath file, String uploadId, List<CompletedPart> parts) {
+    Path dir = upload(file, uploadId);
+    int numParts = numParts(dir);
+    List<CompletedPart> sorted = new ArrayList<>(parts);
+    sorted.sort(Comparator.comparingInt(CompletedPart::partNumber));
+    if (sorted.size() != numParts) {
+      throw CairnException.invalid(
+          "The upload has %d parts but %d were listed to complete it", numParts, sorted.size());
+    }
+    List<InputStream> streams = new ArrayList<>();
+    try {
+      for (int i = 0; i < numParts; i++) {
+        CompletedPart part = sorted.get(i);
+        if (part.partNumber() != i + 1) {
+          throw CairnException.invalid("Part %d is missing or repeated", i + 1);
+        }
+        Path p = dir.resolve("part-" + part.partNumber());
+        if (!Files.isRegularFile(p)) {
+          throw CairnException.invalid("Part %d was never uploaded", part.partNumber());
+        }
+        streams.add(Files.newInputStream(p));
+      }
+      try (InputStream all = new SequenceInputStream(Collections.enumeration(streams))) {
+        repository.write(file, all);
+      }
+    } catch (IOException e) {
+      throw failure("assemble", file, e);
+    } finally {
+      for (InputStream in : streams) {
+        try {
+          in.close();
+        } catch (IOException ignored) {
+          // closing a part we only read
+        }
+      }
+    }
+    deleteTree(dir);
+  }
+
+  @Override
+  public void abortMultipart(ArtifactPath file, String uploadId) {
+    deleteTree(upload(file, uploadId));
+  }
+
+  /** The staging folder of an upload, checked to belong to {@code file}. */
+  private Path upload(ArtifactPath file, String uploadId) {
+    if (uploadId == null || !UPLOAD_ID.matcher(uploadId).matches()) {
+      throw CairnException.notFound("No multipart upload with id '%s'", uploadId);
+    }
+    Path dir = staging.resolve(uploadId);
+    try {
+      List<String> target = Files.readAllLines(dir.resolve(TARGET), StandardCharsets.UTF_8);
+      if (target.size() < 2 || !target.get(1).equals(file.toString())) {
+        throw CairnException.invalid(
+            "Multipart upload %s is for another file than '%s'", uploadId, file);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw CairnException.notFound("No multipart upload with id '%s'", uploadId);
+    }
+  }
+
+  private static int numParts(Path dir) {
+    try {
+      return Integer.parseInt(Files.readAllLines(dir.resolve(TARGET)).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      throw new CairnException(
+          ErrorCode.INTERNAL_ERROR, "A multipart upload's record is unreadable");
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException ignored) {
+      // a staging folder left behind is hidden and harmless
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // hidden and harmless
+    }
+  }
+
+  private static CairnException failure(String action, ArtifactPath file, IOException e) {
+    return new CairnException(
+        ErrorCode.INTERNAL_ERROR,
+        "Could not "
+            + action
+            + " the artifact '"
+            + file
+            + "': "
+            + LocalArtifactRepository.reason(e),
+        e);
+  }
+}

@@ -59,8 +59,34 @@ final class ServerCommand implements Callable<Integer> {
       names = "--artifacts",
       defaultValue = "${env:CAIRN_ARTIFACTS}",
       description =
-          "Folder of the artifact store (env CAIRN_ARTIFACTS; default <data-dir>/artifacts).")
-  Path artifacts;
+          "Artifact store: a folder, or s3://bucket/prefix (env CAIRN_ARTIFACTS; default"
+              + " <data-dir>/artifacts). S3 credentials come from AWS_ACCESS_KEY_ID and"
+              + " AWS_SECRET_ACCESS_KEY (or the AWS SDK's default chain).")
+  String artifacts;
+
+  @Option(
+      names = "--s3-endpoint-url",
+      defaultValue = "${env:MLFLOW_S3_ENDPOINT_URL:-${env:AWS_ENDPOINT_URL_S3}}",
+      description =
+          "Endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000 (env"
+              + " MLFLOW_S3_ENDPOINT_URL, else AWS_ENDPOINT_URL_S3; default: AWS S3).")
+  String s3Endpoint;
+
+  @Option(
+      names = "--s3-region",
+      defaultValue = "${env:AWS_REGION:-${env:AWS_DEFAULT_REGION}}",
+      description =
+          "S3 signing region (env AWS_REGION, else AWS_DEFAULT_REGION; default us-east-1).")
+  String s3Region;
+
+  @Option(
+      names = "--s3-path-style",
+      arity = "1",
+      defaultValue = "${env:CAIRN_S3_PATH_STYLE}",
+      description =
+          "Path-style S3 addresses (http://host/bucket/key): true or false (env"
+              + " CAIRN_S3_PATH_STYLE; default true when --s3-endpoint-url is set).")
+  Boolean s3PathStyle;
 
   @Option(
       names = "--max-request-bytes",
@@ -83,14 +109,15 @@ final class ServerCommand implements Callable<Integer> {
     ServerConfig defaults = ServerConfig.embedded(host, port, dataDir);
     ServerConfig config =
         new ServerConfig(
-            host,
-            port,
-            defaults.dataDir(),
-            db == null || db.isBlank() ? defaults.dbUrl() : db,
-            dbUser,
-            dbPassword,
-            artifacts == null ? defaults.artifactsDir() : artifacts.toAbsolutePath().normalize(),
-            maxRequestBytes);
+                host,
+                port,
+                defaults.dataDir(),
+                db == null || db.isBlank() ? defaults.dbUrl() : db,
+                dbUser,
+                dbPassword,
+                defaults.artifactsDir(),
+                maxRequestBytes)
+            .withArtifacts(artifacts, s3Endpoint, s3Region, s3PathStyle);
     System.out.println("Cairn " + CairnServer.VERSION);
     for (Map.Entry<String, String> e : config.describe().entrySet()) {
       System.out.printf("  %-18s %s%n", e.getKey(), e.getValue());

@@ -3,6 +3,8 @@ package io.cairn.server;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cairn.core.artifact.ArtifactRepository;
+import io.cairn.core.artifact.MultipartArtifactRepository;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import io.cairn.core.registry.ModelFiles;
@@ -20,6 +22,7 @@ import io.cairn.server.ops.OpsEndpoints;
 import io.cairn.server.ops.RequestObserver;
 import io.cairn.storage.local.LocalArtifactRepository;
 import io.cairn.storage.local.LocalMultipartUploads;
+import io.cairn.storage.s3.S3ArtifactRepository;
 import io.cairn.storage.sql.Database;
 import io.cairn.storage.sql.SqlExperimentStore;
 import io.cairn.storage.sql.SqlLoggedModelStore;
@@ -49,11 +52,14 @@ public final class CairnServer implements AutoCloseable {
   private final Database db;
   private final Javalin app;
   private final PrometheusMeterRegistry registry;
+  private final ArtifactRepository artifacts;
 
-  private CairnServer(Database db, Javalin app, PrometheusMeterRegistry registry) {
+  private CairnServer(
+      Database db, Javalin app, PrometheusMeterRegistry registry, ArtifactRepository artifacts) {
     this.db = db;
     this.app = app;
     this.registry = registry;
+    this.artifacts = artifacts;
   }
 
   public static CairnServer start(ServerConfig config) {
@@ -62,7 +68,18 @@ public final class CairnServer implements AutoCloseable {
 
   public static CairnServer start(ServerConfig config, Clock clock, Ids ids, RunNames names) {
     prepareDataDir(config);
-    LocalArtifactRepository artifacts = new LocalArtifactRepository(config.artifactsDir());
+    ArtifactRepository artifacts;
+    MultipartArtifactRepository multipart;
+    if (config.s3() != null) {
+      S3ArtifactRepository s3 = new S3ArtifactRepository(config.s3());
+      s3.check();
+      artifacts = s3;
+      multipart = s3;
+    } else {
+      LocalArtifactRepository local = new LocalArtifactRepository(config.artifactsDir());
+      artifacts = local;
+      multipart = new LocalMultipartUploads(local);
+    }
     Database db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 10);
     try {
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -109,13 +126,13 @@ public final class CairnServer implements AutoCloseable {
           models,
           registry,
           artifacts,
-          new LocalMultipartUploads(artifacts));
+          multipart);
       try {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {
         throw new CairnException(ErrorCode.INVALID_STATE, bindMessage(config, e), e);
       }
-      return new CairnServer(db, app, meters);
+      return new CairnServer(db, app, meters, artifacts);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -166,5 +183,12 @@ public final class CairnServer implements AutoCloseable {
   public void close() {
     app.stop();
     db.close();
+    if (artifacts instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // the process is stopping; nothing is left to do with the store's client
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.cairn.server;
 
+import io.cairn.storage.s3.S3Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,8 +11,9 @@ import java.util.Map;
  *
  * @param dataDir folder for the embedded defaults
  * @param dbUrl JDBC URL of the metadata database
- * @param artifactsDir folder of the local artifact store
+ * @param artifactsDir folder of the local artifact store, used when {@code s3} is null
  * @param maxRequestBytes largest JSON request body accepted
+ * @param s3 the S3-compatible artifact store ({@code --artifacts s3://...}), or null
  */
 public record ServerConfig(
     String host,
@@ -21,8 +23,22 @@ public record ServerConfig(
     String dbUser,
     String dbPassword,
     Path artifactsDir,
-    long maxRequestBytes) {
+    long maxRequestBytes,
+    S3Settings s3) {
   public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+  /** A configuration with a local artifact folder. */
+  public ServerConfig(
+      String host,
+      int port,
+      Path dataDir,
+      String dbUrl,
+      String dbUser,
+      String dbPassword,
+      Path artifactsDir,
+      long maxRequestBytes) {
+    this(host, port, dataDir, dbUrl, dbUser, dbPassword, artifactsDir, maxRequestBytes, null);
+  }
 
   /** The embedded default under a data folder: SQLite file and local artifact folder. */
   public static ServerConfig embedded(String host, int port, Path dataDir) {
@@ -38,6 +54,35 @@ public record ServerConfig(
         DEFAULT_MAX_REQUEST_BYTES);
   }
 
+  /**
+   * This configuration with another artifact store: a folder, or an {@code s3://bucket/prefix} URI
+   * with an optional endpoint (any S3-compatible store), region and addressing style; path-style
+   * addressing defaults to on when an endpoint is given, as self-hosted stores expect.
+   */
+  public ServerConfig withArtifacts(
+      String artifacts, String s3Endpoint, String s3Region, Boolean s3PathStyle) {
+    if (artifacts == null || artifacts.isBlank()) {
+      return this;
+    }
+    if (artifacts.startsWith("s3://")) {
+      boolean pathStyle = s3PathStyle != null ? s3PathStyle : s3Endpoint != null;
+      S3Settings settings =
+          S3Settings.parse(artifacts, s3Endpoint, s3Region, pathStyle, null, null);
+      return new ServerConfig(
+          host, port, dataDir, dbUrl, dbUser, dbPassword, artifactsDir, maxRequestBytes, settings);
+    }
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        Path.of(artifacts).toAbsolutePath().normalize(),
+        maxRequestBytes,
+        null);
+  }
+
   /** What to print at start: every setting, secrets masked. */
   public Map<String, String> describe() {
     Map<String, String> out = new LinkedHashMap<>();
@@ -51,7 +96,7 @@ public record ServerConfig(
     if (dbPassword != null && !dbPassword.isEmpty()) {
       out.put("database password", "***");
     }
-    out.put("artifacts", artifactsDir.toString());
+    out.put("artifacts", s3 != null ? s3.toString() : artifactsDir.toString());
     out.put("max request", maxRequestBytes + " bytes");
     return out;
   }

@@ -89,7 +89,8 @@ public final class JsonApi {
     } catch (JsonProcessingException e) {
       throw new CairnException(
           ErrorCode.MALFORMED_REQUEST,
-          "Malformed JSON in the request body: " + e.getOriginalMessage());
+          "Malformed JSON in the request body: "
+              + e.getOriginalMessage().replaceFirst(" \\(start marker at \\[Source: .*$", ""));
     }
   }
 

@@ -3,69 +3,31 @@ package io.cairn.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cairn.core.artifact.ArtifactEntry;
 import io.cairn.core.artifact.ArtifactPath;
+import io.cairn.core.artifact.ArtifactRepository;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
-import java.io.ByteArrayInputStream;
+import io.cairn.storage.ArtifactRepositoryContract;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalArtifactRepositoryTest {
+/** The artifact contract on a local folder, and what only a file system can get wrong. */
+class LocalArtifactRepositoryTest extends ArtifactRepositoryContract {
   @TempDir Path dir;
 
-  private static InputStream bytes(String s) {
-    return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
-  }
-
-  @Test
-  void writeListReadDelete() throws IOException {
-    LocalArtifactRepository repo = new LocalArtifactRepository(dir.resolve("store"));
-    repo.write(ArtifactPath.parse("1/run/artifacts/a.txt"), bytes("hello"));
-    repo.write(ArtifactPath.parse("1/run/artifacts/sub/b.txt"), bytes("x"));
-    assertThat(repo.list(ArtifactPath.parse("1/run/artifacts")))
-        .containsExactly(new ArtifactEntry("a.txt", false, 5), new ArtifactEntry("sub", true, 0));
-    try (InputStream in = repo.open(ArtifactPath.parse("1/run/artifacts/a.txt"))) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
-    }
-    repo.write(ArtifactPath.parse("1/run/artifacts/a.txt"), bytes("replaced"));
-    assertThat(repo.size(ArtifactPath.parse("1/run/artifacts/a.txt"))).isEqualTo(8);
-    assertThat(repo.delete(ArtifactPath.parse("1/run"))).isTrue();
-    assertThat(repo.list(ArtifactPath.parse("1"))).isEmpty();
-    assertThat(repo.list(ArtifactPath.parse("missing/dir"))).isEmpty();
-  }
-
-  @Test
-  void failedUpload_leavesNothingVisible() {
-    LocalArtifactRepository repo = new LocalArtifactRepository(dir.resolve("store"));
-    InputStream broken =
-        new InputStream() {
-          int n;
-
-          @Override
-          public int read() throws IOException {
-            if (n++ > 1000) {
-              throw new IOException("client went away");
-            }
-            return 'x';
-          }
-        };
-    assertThatThrownBy(() -> repo.write(ArtifactPath.parse("x/file.bin"), broken))
-        .isInstanceOf(CairnException.class);
-    assertThat(repo.list(ArtifactPath.parse("x"))).isEmpty();
-    assertThat(repo.size(ArtifactPath.parse("x/file.bin"))).isEqualTo(-1);
+  @Override
+  protected ArtifactRepository newRepository() {
+    return new LocalArtifactRepository(dir.resolve("store"));
   }
 
   @Test
   void symlinksOutOfTheStore_areNeverFollowed() throws IOException {
     Path outside = Files.createDirectories(dir.resolve("outside"));
     Files.writeString(outside.resolve("secret.txt"), "secret");
-    LocalArtifactRepository repo = new LocalArtifactRepository(dir.resolve("store"));
+    LocalArtifactRepository repo = (LocalArtifactRepository) this.repo;
     Files.createSymbolicLink(repo.root().resolve("link"), outside);
     Files.createSymbolicLink(repo.root().resolve("file-link"), outside.resolve("secret.txt"));
     for (String path : new String[] {"link/secret.txt", "link"}) {

@@ -17,6 +17,7 @@ import io.cairn.core.tracking.RunNames;
 import io.cairn.core.tracking.RunService;
 import io.cairn.ml.onnx.OrtOnnxInspector;
 import io.cairn.server.http.ErrorHandling;
+import io.cairn.server.http.JettyErrors;
 import io.cairn.server.mlflow.MlflowRoutes;
 import io.cairn.server.ops.OpsEndpoints;
 import io.cairn.server.ops.RequestObserver;
@@ -113,6 +114,7 @@ public final class CairnServer implements AutoCloseable {
                 c.http.maxRequestSize = config.maxRequestBytes();
                 c.router.ignoreTrailingSlashes = true;
                 c.jsonMapper(new JavalinJackson(mapper, false));
+                c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
               });
       ErrorHandling.install(app);
       RequestObserver.install(app, meters);

@@ -51,13 +51,51 @@ class ArtifactApiTest {
   }
 
   @Test
-  void multipartUpload_saysNotSupportedSoClientsFallBack() {
-    ServerFixture.Answer a =
-        server.post(
-            "/api/2.0/mlflow-artifacts/mpu/create/1/run", "{\"path\": \"x\", \"num_parts\": 2}");
-    assertThat(a.status()).isEqualTo(501);
-    assertThat(a.json().get("message").asText())
-        .startsWith("Multipart upload is not supported for the current artifact repository");
+  void multipartUpload_partsThroughTheServer() throws Exception {
+    byte[] first = new byte[3000];
+    byte[] second = new byte[1234];
+    java.util.Arrays.fill(first, (byte) 1);
+    java.util.Arrays.fill(second, (byte) 2);
+    com.fasterxml.jackson.databind.JsonNode created =
+        server
+            .post(
+                "/api/2.0/mlflow-artifacts/mpu/create/2/mp/artifacts",
+                "{\"path\": \"local/dir/w.bin\", \"num_parts\": 2}")
+            .json();
+    String id = created.get("upload_id").asText();
+    StringBuilder parts = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonNode c : created.get("credentials")) {
+      int n = c.get("part_number").asInt();
+      String url = c.get("url").asText();
+      assertThat(url).startsWith(server.url() + "/api/2.0/mlflow-artifacts/mpu/part/" + id);
+      ServerFixture.Answer put =
+          server.put(url.substring(server.url().length()), n == 1 ? first : second);
+      assertThat(put.status()).as(put.body()).isEqualTo(200);
+      parts
+          .append(parts.length() == 0 ? "" : ",")
+          .append("{\"part_number\": ")
+          .append(n)
+          .append(", \"etag\": \"")
+          .append(put.raw().headers().firstValue("ETag").orElseThrow())
+          .append("\"}");
+    }
+    assertThat(server.get(A + "/2/mp/artifacts/w.bin").status()).isEqualTo(404);
+    assertThat(
+            server
+                .post(
+                    "/api/2.0/mlflow-artifacts/mpu/complete/2/mp/artifacts",
+                    "{\"path\": \"w.bin\", \"upload_id\": \""
+                        + id
+                        + "\", \"parts\": ["
+                        + parts
+                        + "]}")
+                .status())
+        .isEqualTo(200);
+    byte[] whole = server.get(A + "/2/mp/artifacts/w.bin").raw().body();
+    assertThat(whole).hasSize(4234);
+    assertThat(whole[0]).isEqualTo((byte) 1);
+    assertThat(whole[4233]).isEqualTo((byte) 2);
+    assertThat(server.get(A + "?path=2/mp/artifacts").body()).doesNotContain(".cairn-");
   }
 
   @Test

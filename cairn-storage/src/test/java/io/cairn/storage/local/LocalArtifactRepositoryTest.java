@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.core.artifact.ArtifactPath;
 import io.cairn.core.artifact.ArtifactRepository;
+import io.cairn.core.artifact.MultipartArtifactRepository;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import io.cairn.storage.ArtifactRepositoryContract;
@@ -17,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The artifact contract on a local folder, and what only a file system can get wrong. */
 class LocalArtifactRepositoryTest extends ArtifactRepositoryContract {
   @TempDir Path dir;
+
+  @Override
+  protected MultipartArtifactRepository multipartOf(ArtifactRepository repository) {
+    return new LocalMultipartUploads((LocalArtifactRepository) repository);
+  }
 
   @Override
   protected ArtifactRepository newRepository() {

@@ -34,6 +34,10 @@ public final class LocalArtifactRepository implements ArtifactRepository {
   static final String RESERVED_PREFIX = ".cairn-";
 
   static final String TEMP_PREFIX = RESERVED_PREFIX + "upload-";
+
+  /** How long an upload's temporary file may go unwritten before it counts as abandoned. */
+  static final long ABANDONED_AFTER_MILLIS = 60 * 60 * 1000L;
+
   private final Path root;
 
   /** Creates the folder when missing. Fails with INVALID_STATE when it cannot be written. */
@@ -105,6 +109,10 @@ public final class LocalArtifactRepository implements ArtifactRepository {
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {
         String name = child.getFileName().toString();
+        if (name.startsWith(TEMP_PREFIX)) {
+          removeIfAbandoned(child);
+          continue;
+        }
         if (name.startsWith(RESERVED_PREFIX) || Files.isSymbolicLink(child)) {
           continue;
         }
@@ -209,6 +217,21 @@ public final class LocalArtifactRepository implements ArtifactRepository {
       return true;
     } catch (IOException e) {
       throw failure("delete", path, e);
+    }
+  }
+
+  /**
+   * Deletes an upload's temporary file that nobody has written to for an hour: what a crash or a
+   * killed client left behind. A live upload keeps its file's modification time fresh.
+   */
+  private static void removeIfAbandoned(Path temp) {
+    try {
+      if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toMillis()
+          < System.currentTimeMillis() - ABANDONED_AFTER_MILLIS) {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException ignored) {
+      // another listing removed it first, or it cannot be removed now; it stays hidden
     }
   }
 

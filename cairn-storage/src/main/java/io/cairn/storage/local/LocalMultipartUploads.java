@@ -54,6 +54,7 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
           "num_parts must be between 1 and %d, got %d", MAX_PARTS, numParts);
     }
     repository.size(file); // checks the path (symbolic links, reserved names) before anything
+    removeAbandonedUploads();
     String id = UUID.randomUUID().toString().replace("-", "");
     try {
       Path dir = Files.createDirectories(staging.resolve(id));
@@ -139,6 +140,26 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
   @Override
   public void abortMultipart(ArtifactPath file, String uploadId) {
     deleteTree(upload(file, uploadId));
+  }
+
+  /** Uploads neither completed nor aborted within a week are dropped, parts and all. */
+  static final long ABANDONED_AFTER_MILLIS = 7L * 24 * 60 * 60 * 1000;
+
+  private void removeAbandonedUploads() {
+    if (!Files.isDirectory(staging)) {
+      return;
+    }
+    long cutoff = System.currentTimeMillis() - ABANDONED_AFTER_MILLIS;
+    try (DirectoryStream<Path> uploads = Files.newDirectoryStream(staging)) {
+      for (Path dir : uploads) {
+        Path target = dir.resolve(TARGET);
+        if (!Files.exists(target) || Files.getLastModifiedTime(target).toMillis() < cutoff) {
+          deleteTree(dir);
+        }
+      }
+    } catch (IOException ignored) {
+      // a sweep that fails now runs again with the next upload
+    }
   }
 
   /** The staging folder of an upload, checked to belong to {@code file}. */

@@ -63,4 +63,45 @@ class LocalArtifactRepositoryTest extends ArtifactRepositoryContract {
             CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
         .hasMessageContaining("Cannot create the artifact folder");
   }
+
+  @Test
+  void abandonedUploadTempFiles_areRemovedWhenTheirFolderIsListed() throws Exception {
+    LocalArtifactRepository repo = (LocalArtifactRepository) newRepository();
+    repo.write(
+        io.cairn.core.artifact.ArtifactPath.parse("d/kept.txt"),
+        new java.io.ByteArrayInputStream(new byte[] {1}));
+    java.nio.file.Path dir = repo.root().resolve("d");
+    java.nio.file.Path old =
+        java.nio.file.Files.write(
+            dir.resolve(LocalArtifactRepository.TEMP_PREFIX + "old"), new byte[] {1});
+    java.nio.file.Path live =
+        java.nio.file.Files.write(
+            dir.resolve(LocalArtifactRepository.TEMP_PREFIX + "live"), new byte[] {1});
+    java.nio.file.Files.setLastModifiedTime(
+        old,
+        java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis() - LocalArtifactRepository.ABANDONED_AFTER_MILLIS - 60_000));
+    assertThat(repo.list(io.cairn.core.artifact.ArtifactPath.parse("d")))
+        .extracting(io.cairn.core.artifact.ArtifactEntry::name)
+        .containsExactly("kept.txt");
+    assertThat(old).doesNotExist();
+    assertThat(live).exists();
+  }
+
+  @Test
+  void multipartUploadsAbandonedForAWeek_areDroppedByTheNextUpload() throws Exception {
+    LocalArtifactRepository repo = (LocalArtifactRepository) newRepository();
+    LocalMultipartUploads uploads = new LocalMultipartUploads(repo);
+    io.cairn.core.artifact.ArtifactPath file = io.cairn.core.artifact.ArtifactPath.parse("m/w.bin");
+    String stale = uploads.createMultipart(file, 2).uploadId();
+    java.nio.file.Path staleDir =
+        repo.root().resolve(LocalArtifactRepository.RESERVED_PREFIX + "multipart").resolve(stale);
+    java.nio.file.Files.setLastModifiedTime(
+        staleDir.resolve("target"),
+        java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis() - LocalMultipartUploads.ABANDONED_AFTER_MILLIS - 60_000));
+    String fresh = uploads.createMultipart(file, 2).uploadId();
+    assertThat(staleDir).doesNotExist();
+    assertThat(staleDir.resolveSibling(fresh)).exists();
+  }
 }

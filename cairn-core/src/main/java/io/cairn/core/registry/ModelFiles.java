@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -42,7 +43,7 @@ public final class ModelFiles {
       return List.of();
     }
     List<String> found = new ArrayList<>();
-    if (root.name().toLowerCase().endsWith(".onnx") && artifacts.size(root) >= 0) {
+    if (root.name().toLowerCase(Locale.ROOT).endsWith(".onnx") && artifacts.size(root) >= 0) {
       found.add("");
     } else {
       collect(root, "", 0, found);
@@ -64,7 +65,7 @@ public final class ModelFiles {
       String relative = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
       if (e.isDir()) {
         collect(dir.resolve(ArtifactPath.parse(e.name())), relative, depth + 1, found);
-      } else if (e.name().toLowerCase().endsWith(".onnx") && found.size() < MAX_FILES) {
+      } else if (e.name().toLowerCase(Locale.ROOT).endsWith(".onnx") && found.size() < MAX_FILES) {
         found.add(relative);
       }
     }

@@ -33,12 +33,7 @@ public final class ErrorHandling {
     app.exception(
         HttpResponseException.class,
         (e, ctx) -> {
-          int status = e.getStatus();
-          ErrorCode code =
-              status == 404
-                  ? ErrorCode.ENDPOINT_NOT_FOUND
-                  : status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
-          answer(ctx, status, code, e.getMessage());
+          answer(ctx, e.getStatus(), codeForStatus(e.getStatus()), e.getMessage());
         });
     app.exception(
         Exception.class,
@@ -72,6 +67,17 @@ public final class ErrorHandling {
                 "Method " + ctx.method() + " is not allowed on " + ctx.path());
           }
         });
+  }
+
+  /**
+   * The MLflow code for an HTTP status that the web server, not Cairn's rules, chose: a missing
+   * route is ENDPOINT_NOT_FOUND, any other client error BAD_REQUEST.
+   */
+  static ErrorCode codeForStatus(int status) {
+    if (status == 404) {
+      return ErrorCode.ENDPOINT_NOT_FOUND;
+    }
+    return status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
   }
 
   private static void answer(Context ctx, int status, ErrorCode code, String message) {

@@ -39,10 +39,7 @@ public final class JettyErrors extends ErrorHandler {
   }
 
   private static String body(int status, String reason) {
-    ErrorCode code =
-        status == 404
-            ? ErrorCode.ENDPOINT_NOT_FOUND
-            : status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
+    ErrorCode code = ErrorHandling.codeForStatus(status);
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("error_code", code.name());
     o.put(

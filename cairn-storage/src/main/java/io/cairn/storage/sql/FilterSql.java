@@ -97,7 +97,8 @@ final class FilterSql {
   private void keyed(Identifier id, Op op, Object value) {
     KeyedTable table = entity.keyed().get(id.type());
     if (table == null) {
-      throw CairnException.invalid("Cannot filter on %s here", id.type().name().toLowerCase());
+      throw CairnException.invalid(
+          "Cannot filter on %s here", id.type().name().toLowerCase(java.util.Locale.ROOT));
     }
     String sub = "SELECT k." + table.idColumn() + " FROM " + table.table() + " k WHERE k.key = ?";
     args.add(id.key());

@@ -211,7 +211,7 @@ public final class SqlRegistryStore implements RegistryStore {
     return db.write(
             tx ->
                 tx.update(
-                    "DELETE FROM registered_model_tags WHERE model_key = ? AND" + " key = ?",
+                    "DELETE FROM registered_model_tags WHERE model_key = ? AND key = ?",
                     key(tx, workspace, name),
                     tagKey))
         > 0;
@@ -238,7 +238,7 @@ public final class SqlRegistryStore implements RegistryStore {
     return db.write(
             tx ->
                 tx.update(
-                    "DELETE FROM registered_model_aliases WHERE model_key = ? AND" + " alias = ?",
+                    "DELETE FROM registered_model_aliases WHERE model_key = ? AND alias = ?",
                     key(tx, workspace, name),
                     alias))
         > 0;

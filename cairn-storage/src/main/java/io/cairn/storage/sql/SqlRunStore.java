@@ -314,6 +314,15 @@ public final class SqlRunStore implements RunStore {
     outputs.forEach(o -> rows.add(new Object[] {runId, o.modelId(), o.step()}));
     db.write(
         tx -> {
+          for (ModelOutput o : outputs) {
+            if (tx.first(
+                    "SELECT 1 FROM logged_models WHERE model_id = ?",
+                    rs -> rs.getInt(1),
+                    o.modelId())
+                .isEmpty()) {
+              throw CairnException.notFound("Logged model with ID '%s' not found.", o.modelId());
+            }
+          }
           tx.batch(
               "INSERT INTO run_model_outputs (run_uuid, model_id, step) VALUES (?, ?, ?)", rows);
           return null;

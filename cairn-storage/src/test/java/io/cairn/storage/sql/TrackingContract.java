@@ -429,6 +429,13 @@ abstract class TrackingContract {
     assertThat(got.params()).hasSize(2);
     assertThat(got.metrics()).extracting(Metric::value).containsExactly(0.9);
     assertThat(runs.get(runId).modelOutputs()).containsExactly(new ModelOutput(model.modelId(), 0));
+    assertThatThrownBy(
+            () ->
+                runs.logOutputs(
+                    runId, List.of(new ModelOutput("m-00000000000000000000000000000000", 1))))
+        .isInstanceOf(CairnException.class)
+        .hasMessageContaining("not found");
+    assertThat(runs.get(runId).modelOutputs()).containsExactly(new ModelOutput(model.modelId(), 0));
     List<OrderBy> order =
         List.of(SearchParser.parseOrderBy("metrics.acc DESC", SearchSchema.LOGGED_MODELS));
     assertThat(

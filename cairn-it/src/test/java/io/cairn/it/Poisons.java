@@ -240,11 +240,14 @@ final class Poisons {
       out.add(draft(c[0], P + c[1], json(c[2])));
     }
     for (JsonNode p : PARAMS) {
+      // The run's "lr" change becomes the logged model's own "depth" change.
+      String row =
+          p.path("key").asText().equals("lr") ? "{'key': 'depth', 'value': '4'}" : p.toString();
       out.add(
           draft(
               "POST",
               P + "/logged-models/{$LM}/params",
-              json("{'params': [{'key': 'fresh.$UNIQUE', 'value': 'v'}, " + p + "]}")));
+              json("{'params': [{'key': 'fresh.$UNIQUE', 'value': 'v'}, " + row + "]}")));
     }
     for (JsonNode t : TAGS) {
       out.add(

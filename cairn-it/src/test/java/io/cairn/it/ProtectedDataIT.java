@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
@@ -54,6 +57,19 @@ class ProtectedDataIT {
   @Provide
   Arbitrary<Draft> poisoned() {
     return Poisons.any();
+  }
+
+  /** Every hand-written poisoned call, each time, so none depends on the random draw. */
+  @Property(generation = GenerationMode.EXHAUSTIVE)
+  void everyListedInvalidCall_isRefusedWhole(@ForAll("listed") Draft d) {
+    invalidWrite_toStoredData_isRefusedWhole(d);
+  }
+
+  @Provide
+  Arbitrary<Draft> listed() {
+    List<Draft> all = new ArrayList<>(Poisons.singles());
+    all.addAll(Poisons.overLimit());
+    return Arbitraries.of(all);
   }
 
   @Property(tries = 80)

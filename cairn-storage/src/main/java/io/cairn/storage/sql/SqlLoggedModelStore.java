@@ -244,9 +244,18 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
     tx.upsertKeyValues("logged_model_tags", "model_id", modelId, tags, Tag::key, Tag::value);
   }
 
+  /** A logged model's params never change, as in MLflow, whose store refuses a second value. */
   private static void insertParams(Tx tx, String modelId, List<Param> params) throws SQLException {
-    tx.upsertKeyValues(
-        "logged_model_params", "model_id", modelId, params, Param::key, Param::value);
+    Map<String, String> stored =
+        tx.insertOnce("logged_model_params", "model_id", modelId, params, Param::key, Param::value);
+    for (Param p : params) {
+      if (stored.containsKey(p.key())) {
+        throw CairnException.invalid(
+            "Changing param values is not allowed. Param with key='%s' was already logged with"
+                + " value='%s' for logged model ID='%s'. Attempted logging new value '%s'.",
+            p.key(), stored.get(p.key()), modelId, p.value());
+      }
+    }
   }
 
   private static List<LoggedModel> load(Tx tx, List<LoggedModel> models) throws SQLException {

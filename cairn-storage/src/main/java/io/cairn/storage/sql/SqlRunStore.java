@@ -17,7 +17,6 @@ import io.cairn.core.tracking.ViewType;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,51 +119,30 @@ public final class SqlRunStore implements RunStore {
   }
 
   private static void insertParams(Tx tx, String runId, List<Param> params) throws SQLException {
-    if (params.isEmpty()) {
+    Map<String, String> stored =
+        tx.insertOnce("params", "run_uuid", runId, params, Param::key, Param::value);
+    if (stored.isEmpty()) {
       return;
     }
-    List<Object[]> rows = new ArrayList<>();
-    for (Param p : params) {
-      rows.add(new Object[] {runId, p.key(), p.value()});
-    }
-    tx.batch(
-        "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)"
-            + " ON CONFLICT (run_uuid, key) DO NOTHING",
-        rows);
-    Object[] args = new Object[params.size() + 1];
-    args[0] = runId;
-    for (int i = 0; i < params.size(); i++) {
-      args[i + 1] = params.get(i).key();
-    }
-    Map<String, String> stored = new HashMap<>();
-    tx.query(
-        "SELECT key, value FROM params WHERE run_uuid = ? AND key IN ("
-            + Tx.placeholders(params.size())
-            + ")",
-        rs -> stored.put(rs.getString(1), rs.getString(2)),
-        args);
-    List<String> conflicts = new ArrayList<>();
-    for (Param p : params) {
-      String old = stored.get(p.key());
-      if (old != null && !old.equals(p.value())) {
-        conflicts.add(
-            String.format(
-                "{'key': '%s', 'old_value': '%s', 'new_value': '%s'}", p.key(), old, p.value()));
-      }
-    }
-    if (conflicts.size() == 1 && params.size() == 1) {
+    if (params.size() == 1) {
       Param p = params.get(0);
       throw CairnException.invalid(
           "Changing param values is not allowed. Param with key='%s' was"
               + " already logged with value='%s' for run ID='%s'. Attempted logging new value '%s'.",
           p.key(), stored.get(p.key()), runId, p.value());
     }
-    if (!conflicts.isEmpty()) {
-      throw CairnException.invalid(
-          "Changing param values is not allowed. Params were already"
-              + " logged='%s' for run ID='%s'.",
-          conflicts, runId);
+    List<String> conflicts = new ArrayList<>();
+    for (Param p : params) {
+      if (stored.containsKey(p.key())) {
+        conflicts.add(
+            String.format(
+                "{'key': '%s', 'old_value': '%s', 'new_value': '%s'}",
+                p.key(), stored.get(p.key()), p.value()));
+      }
     }
+    throw CairnException.invalid(
+        "Changing param values is not allowed. Params were already logged='%s' for run ID='%s'.",
+        conflicts, runId);
   }
 
   /** Setting the mlflow.runName tag renames the run, as in MLflow, in the same transaction. */

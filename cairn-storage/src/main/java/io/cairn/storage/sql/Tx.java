@@ -148,6 +148,61 @@ public final class Tx {
         rows);
   }
 
+  /**
+   * Inserts key/value rows that may never change, keeping rows already stored. Returns the stored
+   * value of each key that was sent with a different one, in the order sent; the caller refuses the
+   * write with its own message (rolling the transaction back).
+   */
+  public <T> java.util.Map<String, String> insertOnce(
+      String table,
+      String idColumn,
+      Object id,
+      List<T> values,
+      java.util.function.Function<T, String> key,
+      java.util.function.Function<T, String> value)
+      throws SQLException {
+    java.util.Map<String, String> conflicts = new java.util.LinkedHashMap<>();
+    if (values.isEmpty()) {
+      return conflicts;
+    }
+    List<Object[]> rows = new ArrayList<>(values.size());
+    Object[] args = new Object[values.size() + 1];
+    args[0] = id;
+    for (int i = 0; i < values.size(); i++) {
+      T v = values.get(i);
+      rows.add(new Object[] {id, key.apply(v), value.apply(v)});
+      args[i + 1] = key.apply(v);
+    }
+    String columns = " (" + idColumn + ", key";
+    batch(
+        "INSERT INTO "
+            + table
+            + columns
+            + ", value) VALUES (?, ?, ?)"
+            + " ON CONFLICT"
+            + columns
+            + ") DO NOTHING",
+        rows);
+    java.util.Map<String, String> stored = new java.util.HashMap<>();
+    query(
+        "SELECT key, value FROM "
+            + table
+            + " WHERE "
+            + idColumn
+            + " = ? AND key IN ("
+            + placeholders(values.size())
+            + ")",
+        rs -> stored.put(rs.getString(1), rs.getString(2)),
+        args);
+    for (T v : values) {
+      String old = stored.get(key.apply(v));
+      if (old != null && !old.equals(value.apply(v))) {
+        conflicts.put(key.apply(v), old);
+      }
+    }
+    return conflicts;
+  }
+
   /** {@code n} placeholders joined by commas. */
   public static String placeholders(int n) {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));

@@ -423,6 +423,13 @@ abstract class TrackingContract {
     models.finalizeModel(model.modelId(), LoggedModelStatus.LOGGED_MODEL_READY);
     models.setTags(model.modelId(), List.of(new Tag("t", "2")));
     models.logParams(model.modelId(), List.of(new Param("max_iter", "100")));
+    models.logParams(model.modelId(), List.of(new Param("max_iter", "100")));
+    assertThatThrownBy(
+            () ->
+                models.logParams(
+                    model.modelId(), List.of(new Param("new", "1"), new Param("max_iter", "5"))))
+        .isInstanceOf(CairnException.class)
+        .hasMessageContaining("Changing param values is not allowed");
     LoggedModel got = models.get(model.modelId(), false);
     assertThat(got.status()).isEqualTo(LoggedModelStatus.LOGGED_MODEL_READY);
     assertThat(got.tags()).containsExactly(new Tag("t", "2"));

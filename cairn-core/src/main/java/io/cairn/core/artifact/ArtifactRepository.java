@@ -25,6 +25,18 @@ public interface ArtifactRepository {
    */
   long write(ArtifactPath file, InputStream content);
 
+  /**
+   * Stores a local file's bytes as the file, atomically, like {@link #write}; the local file may be
+   * moved into the store (the caller deletes it if it is still there afterwards).
+   */
+  default long writeFile(ArtifactPath file, java.nio.file.Path source) {
+    try (InputStream in = java.nio.file.Files.newInputStream(source)) {
+      return write(file, in);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Deletes a file or a directory with everything under it; false when nothing was there. */
   boolean delete(ArtifactPath path);
 }

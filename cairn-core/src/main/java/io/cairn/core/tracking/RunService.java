@@ -213,7 +213,11 @@ public final class RunService {
       }
     }
     active(runId);
-    store.logInputs(runId, datasets, modelIds);
+    List<io.cairn.core.dataset.DatasetRef> links = new java.util.ArrayList<>();
+    for (DatasetInput input : datasets) {
+      links.add(io.cairn.core.dataset.DatasetRef.fromSource(input.dataset().source()).orElse(null));
+    }
+    store.logInputs(runId, datasets, links, modelIds);
   }
 
   public void logOutputs(String runId, List<ModelOutput> outputs) {

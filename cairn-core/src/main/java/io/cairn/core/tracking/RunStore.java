@@ -50,7 +50,16 @@ public interface RunStore {
   List<Metric> getMetricHistorySampled(
       Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints);
 
-  void logInputs(String runId, List<DatasetInput> datasets, List<String> modelIds);
+  /**
+   * Records a run's inputs in one transaction. {@code links} has one entry per dataset input: the
+   * Cairn dataset version its source names, or null; a named version that does not exist in the
+   * run's workspace is RESOURCE_DOES_NOT_EXIST and nothing is written.
+   */
+  void logInputs(
+      String runId,
+      List<DatasetInput> datasets,
+      List<io.cairn.core.dataset.DatasetRef> links,
+      List<String> modelIds);
 
   void logOutputs(String runId, List<ModelOutput> outputs);
 }

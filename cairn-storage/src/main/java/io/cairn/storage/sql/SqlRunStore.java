@@ -222,7 +222,11 @@ public final class SqlRunStore implements RunStore {
   }
 
   @Override
-  public void logInputs(String runId, List<DatasetInput> datasets, List<String> modelIds) {
+  public void logInputs(
+      String runId,
+      List<DatasetInput> datasets,
+      List<io.cairn.core.dataset.DatasetRef> links,
+      List<String> modelIds) {
     db.write(
         tx -> {
           long experimentId =

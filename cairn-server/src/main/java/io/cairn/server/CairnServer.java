@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cairn.core.artifact.ArtifactRepository;
 import io.cairn.core.artifact.MultipartArtifactRepository;
+import io.cairn.core.dataset.BlobStore;
+import io.cairn.core.dataset.DatasetService;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import io.cairn.core.registry.ModelFiles;
@@ -16,15 +18,20 @@ import io.cairn.core.tracking.LoggedModelService;
 import io.cairn.core.tracking.RunNames;
 import io.cairn.core.tracking.RunService;
 import io.cairn.ml.onnx.OrtOnnxInspector;
+import io.cairn.ml.table.DuckDbTableProfiler;
+import io.cairn.server.dataset.DatasetEndpoints;
 import io.cairn.server.http.ErrorHandling;
 import io.cairn.server.http.JettyErrors;
+import io.cairn.server.http.JsonApi;
 import io.cairn.server.mlflow.MlflowRoutes;
 import io.cairn.server.ops.OpsEndpoints;
 import io.cairn.server.ops.RequestObserver;
 import io.cairn.storage.local.LocalArtifactRepository;
 import io.cairn.storage.local.LocalMultipartUploads;
 import io.cairn.storage.s3.S3ArtifactRepository;
+import io.cairn.storage.s3.S3Settings;
 import io.cairn.storage.sql.Database;
+import io.cairn.storage.sql.SqlDatasetStore;
 import io.cairn.storage.sql.SqlExperimentStore;
 import io.cairn.storage.sql.SqlLoggedModelStore;
 import io.cairn.storage.sql.SqlRegistryStore;
@@ -40,8 +47,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The composition root: opens the stores, builds the services and serves them over HTTP. Created
@@ -63,6 +72,9 @@ public final class CairnServer implements AutoCloseable {
     this.artifacts = artifacts;
   }
 
+  /** Where dataset file contents live inside the artifact store: a name no MLflow path reaches. */
+  static final String DATASET_BLOBS = ".cairn-datasets";
+
   public static CairnServer start(ServerConfig config) {
     return start(config, Clock.systemUTC(), Ids.secure(), new RunNames(new SecureRandom()));
   }
@@ -71,15 +83,34 @@ public final class CairnServer implements AutoCloseable {
     prepareDataDir(config);
     ArtifactRepository artifacts;
     MultipartArtifactRepository multipart;
+    ArtifactRepository blobRepository;
+    Path blobTemp;
     if (config.s3() != null) {
       S3ArtifactRepository s3 = new S3ArtifactRepository(config.s3());
       s3.check();
       artifacts = s3;
       multipart = s3;
+      S3Settings b = config.s3();
+      String prefix = (b.prefix().isEmpty() ? "" : b.prefix() + "/") + DATASET_BLOBS;
+      blobRepository =
+          new S3ArtifactRepository(
+              new S3Settings(
+                  b.bucket(),
+                  prefix,
+                  b.endpoint(),
+                  b.region(),
+                  b.pathStyle(),
+                  b.accessKey(),
+                  b.secretKey()));
+      blobTemp = config.dataDir().resolve("tmp").resolve("dataset-uploads");
     } else {
       LocalArtifactRepository local = new LocalArtifactRepository(config.artifactsDir());
       artifacts = local;
       multipart = new LocalMultipartUploads(local);
+      // Inside the artifact root under a reserved name (no MLflow path reaches it), and on the same
+      // file system, so verified uploads move into place atomically.
+      blobRepository = new LocalArtifactRepository(config.artifactsDir().resolve(DATASET_BLOBS));
+      blobTemp = config.artifactsDir().resolve(DATASET_BLOBS + "-tmp");
     }
     Database db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 10);
     try {
@@ -102,6 +133,14 @@ public final class CairnServer implements AutoCloseable {
               runs,
               models,
               new ModelFiles(artifacts, new OrtOnnxInspector()),
+              clock);
+
+      DatasetService datasets =
+          new DatasetService(
+              new SqlDatasetStore(db),
+              new BlobStore(blobRepository),
+              new DuckDbTableProfiler(blobTemp.resolve("duckdb")),
+              blobTemp,
               clock);
 
       ObjectMapper mapper =
@@ -129,6 +168,12 @@ public final class CairnServer implements AutoCloseable {
           registry,
           artifacts,
           multipart);
+      new DatasetEndpoints(datasets)
+          .register(
+              app,
+              new JsonApi(
+                  app, mapper, List.of(MlflowRoutes.CAIRN_PREFIX), config.maxRequestBytes()),
+              MlflowRoutes.CAIRN_PREFIX);
       try {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {

@@ -21,6 +21,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +31,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -238,6 +242,56 @@ public abstract class ArtifactRepositoryContract {
         () -> repo.delete(ArtifactPath.root()),
         ErrorCode.INVALID_PARAMETER_VALUE,
         "Refusing to delete the artifact root");
+  }
+
+  // Storing a local file (the blob store's verified uploads)
+
+  /** A folder for local source files, outside the repository. */
+  @TempDir protected Path scratch;
+
+  protected Path localFile(String name, InputStream content) throws IOException {
+    Path file = scratch.resolve(name);
+    try (InputStream in = content) {
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return file;
+  }
+
+  @Test
+  void writeFile_storesTheFileWhole_replacingThePreviousOne() throws IOException {
+    repo.write(path("b/sha/blob"), bytes("a longer first version"));
+    Path source = localFile("upload.part", bytes("content"));
+    assertThat(repo.writeFile(path("b/sha/blob"), source)).isEqualTo(7);
+    assertThat(read("b/sha/blob")).isEqualTo("content");
+    assertThat(repo.size(path("b/sha/blob"))).isEqualTo(7);
+    assertThat(repo.list(path("b/sha"))).containsExactly(new ArtifactEntry("blob", false, 7));
+  }
+
+  @Test
+  void writeFile_emptyFile_storesAnEmptyFile() throws IOException {
+    assertThat(repo.writeFile(path("e/empty"), localFile("empty", bytes("")))).isZero();
+    assertThat(repo.size(path("e/empty"))).isZero();
+    assertThat(read("e/empty")).isEmpty();
+  }
+
+  @Test
+  void writeFile_largeFile_isStoredAndReadBackByteForByte() throws IOException {
+    Path source = localFile("large.part", new GeneratedStream(LARGE, 11, -1));
+    assertThat(repo.writeFile(path("big/blob.bin"), source)).isEqualTo(LARGE);
+    assertThat(repo.size(path("big/blob.bin"))).isEqualTo(LARGE);
+    try (InputStream in = repo.open(path("big/blob.bin"))) {
+      assertThat(GeneratedStream.sha256(in))
+          .isEqualTo(GeneratedStream.sha256(new GeneratedStream(LARGE, 11, -1)));
+    }
+  }
+
+  @Test
+  void writeFile_root_failsWithInvalidParameterValue() throws IOException {
+    Path source = localFile("x", bytes("x"));
+    assertFails(
+        () -> repo.writeFile(ArtifactPath.root(), source),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "a file name is required");
   }
 
   // Multipart uploads: for repositories that implement MultipartArtifactRepository.

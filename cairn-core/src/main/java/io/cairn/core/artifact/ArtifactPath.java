@@ -15,6 +15,13 @@ import java.util.List;
 public final class ArtifactPath {
   public static final int MAX_PATH_LENGTH = 4096;
   public static final int MAX_NAME_BYTES = 255;
+
+  /**
+   * Names Cairn keeps for itself in every store (dataset blobs, staging): refused in client paths
+   * so that no MLflow client can read or overwrite them.
+   */
+  public static final String RESERVED_PREFIX = ".cairn-";
+
   private static final ArtifactPath ROOT = new ArtifactPath(List.of());
   private final List<String> parts;
 
@@ -51,6 +58,9 @@ public final class ArtifactPath {
     for (String part : text.split("/")) {
       if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
         throw invalid(text, "a file or folder name is longer than " + MAX_NAME_BYTES + " bytes");
+      }
+      if (part.startsWith(RESERVED_PREFIX)) {
+        throw invalid(text, "names starting with " + RESERVED_PREFIX + " are reserved");
       }
       if (!part.isEmpty()) {
         parts.add(part);

@@ -9,14 +9,15 @@ import java.util.regex.Pattern;
  * A reference to a dataset version, as users type it: {@code NAME}, {@code NAME@3}, {@code
  * NAME@latest} or {@code NAME@clean} (a tag); and as runs log it in a source URI: {@code
  * datasets:/NAME/3}, {@code datasets:/NAME@clean}, {@code datasets:/NAME/latest}, {@code
- * cairn://datasets/NAME/3} or Cairn's own API URL {@code
- * .../api/cairn/v1/datasets/NAME/versions/3}. {@code version} is null for "latest".
+ * cairn://datasets/NAME/3}, or Cairn's own API URL of the version or of one of its files, {@code
+ * .../api/cairn/v1/datasets/NAME/versions/3[/files/PATH]} (the form the MLflow Python client's
+ * {@code from_pandas(df, source=URL)} accepts). {@code version} is null for "latest".
  */
 public record DatasetRef(String name, String version) {
   private static final Pattern URI =
       Pattern.compile(
           "^(?:datasets:/+|cairn://datasets/|https?://[^/]+(?:/[^?#]*)?/api/cairn/v1/datasets/)"
-              + "([^/@?#]+)(?:(?:/versions)?/([^/?#]+)|@([^/?#]+))?/?(?:[?#].*)?$");
+              + "([^/@?#]+)(?:(?:/versions)?/([^/?#]+)(?:/files/[^?#]+)?|@([^/?#]+))?/?(?:[?#].*)?$");
 
   /** Parses {@code NAME[@VERSION|@TAG]}. */
   public static DatasetRef parse(String text) {

@@ -263,6 +263,49 @@ public final class Fields {
     return out;
   }
 
+  /**
+   * An object field as JSON text (for free metadata), or null; anything but an object is refused.
+   */
+  public String jsonObjectText(String name) {
+    JsonNode n = json == null ? null : node(name);
+    if (n == null) {
+      String v = json == null ? first(name) : null;
+      if (v == null) {
+        return null;
+      }
+      try {
+        n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(v);
+      } catch (java.io.IOException e) {
+        throw wrongType(name, "a JSON object");
+      }
+    }
+    if (!n.isObject()) {
+      throw wrongType(name, "a JSON object");
+    }
+    String text = n.toString();
+    checked(name, text);
+    return text;
+  }
+
+  /** A repeated number field: a JSON array of numbers, or null when absent. */
+  public List<Double> doubles(String name) {
+    JsonNode n = json == null ? null : node(name);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isArray()) {
+      throw wrongType(name, "a list of numbers");
+    }
+    List<Double> out = new ArrayList<>();
+    for (JsonNode item : n) {
+      if (!item.isNumber()) {
+        throw wrongType(name, "a list of numbers");
+      }
+      out.add(item.asDouble());
+    }
+    return out;
+  }
+
   /** A nested message field, or null. */
   public Fields object(String name) {
     if (json == null) {

@@ -48,6 +48,10 @@ public final class JsonApi {
     add(HandlerType.PATCH, path, endpoint);
   }
 
+  public void put(String path, Endpoint endpoint) {
+    add(HandlerType.PUT, path, endpoint);
+  }
+
   public void delete(String path, Endpoint endpoint) {
     add(HandlerType.DELETE, path, endpoint);
   }

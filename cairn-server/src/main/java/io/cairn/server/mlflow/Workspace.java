@@ -8,13 +8,13 @@ import io.javalin.http.Context;
  * a request naming another through MLflow's {@code X-MLFLOW-WORKSPACE} header is refused rather
  * than silently answered from the default one.
  */
-final class Workspace {
+public final class Workspace {
   static final String DEFAULT = "default";
   static final String HEADER = "X-MLFLOW-WORKSPACE";
 
   private Workspace() {}
 
-  static String of(Context ctx) {
+  public static String of(Context ctx) {
     String name = ctx.header(HEADER);
     if (name == null || name.isEmpty() || name.equals(DEFAULT)) {
       return DEFAULT;

@@ -7,6 +7,7 @@ import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -19,9 +20,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -186,6 +190,89 @@ public final class LocalArtifactRepository implements ArtifactRepository {
     } catch (RuntimeException e) {
       deleteQuietly(temp);
       throw e;
+    }
+  }
+
+  /**
+   * Moves a local file into place: renamed into a reserved temporary file beside the target (which
+   * gives it the permissions a new file in the store gets), then renamed over the target, both
+   * atomically. When the file lies on another file system it is copied into the reserved file
+   * instead, and left where it was. The source must be a regular file; no link is followed.
+   */
+  @Override
+  public long writeFile(ArtifactPath file, Path source) {
+    if (file.isRoot()) {
+      throw CairnException.invalid("Invalid artifact path '': a file name is required");
+    }
+    try {
+      if (!Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .isRegularFile()) {
+        throw new CairnException(
+            ErrorCode.INTERNAL_ERROR,
+            "Could not write the artifact '" + file + "': its source is not a regular file");
+      }
+    } catch (IOException e) {
+      throw failure("write", file, e);
+    }
+    Path target = resolve(file);
+    Path temp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      resolve(file); // re-check: a link may have appeared while creating the parents
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw CairnException.invalid("Invalid artifact path '%s': it is a directory", file);
+      }
+      temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+      Files.createFile(temp);
+      Set<PosixFilePermission> permissions = posixPermissions(temp);
+      try {
+        Files.move(source, temp, StandardCopyOption.ATOMIC_MOVE);
+        if (permissions != null) {
+          Files.setPosixFilePermissions(temp, permissions);
+        }
+      } catch (AtomicMoveNotSupportedException e) {
+        copyInto(source, temp);
+      }
+      long written = Files.size(temp);
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return written;
+    } catch (IOException | UncheckedIOException e) {
+      deleteQuietly(temp);
+      if (e instanceof java.nio.file.FileAlreadyExistsException
+          || e instanceof java.nio.file.NotDirectoryException) {
+        throw CairnException.invalid(
+            "Invalid artifact path '%s': a file stands where a directory is needed", file);
+      }
+      throw failure("write", file, e instanceof IOException io ? io : new IOException(e));
+    } catch (RuntimeException e) {
+      deleteQuietly(temp);
+      throw e;
+    }
+  }
+
+  /** A file's POSIX permissions, or null on a file system without them. */
+  private static Set<PosixFilePermission> posixPermissions(Path p) throws IOException {
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    return view == null ? null : view.readAttributes().permissions();
+  }
+
+  /** Copies a regular file's bytes into an existing file, following no link at either end. */
+  private static void copyInto(Path source, Path target) throws IOException {
+    try (InputStream in =
+            Files.newInputStream(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        OutputStream out =
+            Files.newOutputStream(
+                target,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                LinkOption.NOFOLLOW_LINKS)) {
+      in.transferTo(out);
     }
   }
 

@@ -208,6 +208,19 @@ public final class S3ArtifactRepository
     return uploads.write(key(file), file, content);
   }
 
+  /**
+   * Uploads a local file of known length straight from disk: one PUT when it fits in a part, else a
+   * multipart upload whose parts are read from the file as they are sent (nothing held in memory).
+   * The file is left where it is.
+   */
+  @Override
+  public long writeFile(ArtifactPath file, java.nio.file.Path source) {
+    if (file.isRoot()) {
+      throw CairnException.invalid("Invalid artifact path '': a file name is required");
+    }
+    return uploads.writeFile(key(file), file, source);
+  }
+
   @Override
   public boolean delete(ArtifactPath path) {
     if (path.isRoot()) {

@@ -6,11 +6,17 @@ import io.cairn.core.artifact.MultipartArtifactRepository.MultipartUpload;
 import io.cairn.core.artifact.MultipartArtifactRepository.PartTarget;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLConnection;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +107,121 @@ final class S3Uploads {
     } catch (RuntimeException e) {
       abortQuietly(key, uploadId);
       throw e;
+    }
+  }
+
+  /**
+   * Stores a local file: one PUT when it fits in a part, else a multipart upload whose parts are
+   * slices of the file, each re-read on a retry; aborted when anything fails. Parts grow beyond 8
+   * MiB only for files too large for 10,000 of them.
+   */
+  long writeFile(String key, ArtifactPath file, Path source) {
+    String type = contentType(file);
+    String uploadId = null;
+    try {
+      if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+        throw new CairnException(
+            ErrorCode.INTERNAL_ERROR,
+            "Could not write the artifact '" + file + "': its source is not a regular file");
+      }
+      long size = Files.size(source);
+      if (size <= PART_SIZE) {
+        s3.putObject(
+            b -> b.bucket(bucket).key(key).contentType(type),
+            RequestBody.fromContentProvider(() -> FileSlice.open(source, 0, size), size, type));
+        return size;
+      }
+      long partSize = Math.max(PART_SIZE, (size + MAX_PARTS - 1) / MAX_PARTS);
+      uploadId = start(key, type);
+      List<CompletedPart> parts = new ArrayList<>();
+      for (long offset = 0; offset < size; offset += partSize) {
+        int number = parts.size() + 1;
+        long from = offset;
+        long length = Math.min(partSize, size - offset);
+        String id = uploadId;
+        String etag =
+            s3.uploadPart(
+                    b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number),
+                    RequestBody.fromContentProvider(
+                        () -> FileSlice.open(source, from, length), length, type))
+                .eTag();
+        parts.add(new CompletedPart(number, etag));
+      }
+      String etag = finish(key, uploadId, parts);
+      uploadId = null;
+      if (etag == null) {
+        verify(key, file, size);
+      }
+      return size;
+    } catch (IOException | UncheckedIOException e) {
+      abortQuietly(key, uploadId);
+      throw new CairnException(
+          ErrorCode.INTERNAL_ERROR,
+          "Could not write the artifact '" + file + "': " + e.getClass().getSimpleName(),
+          e);
+    } catch (SdkException e) {
+      abortQuietly(key, uploadId);
+      throw errors.translate(e, "write", file);
+    } catch (RuntimeException e) {
+      abortQuietly(key, uploadId);
+      throw e;
+    }
+  }
+
+  /** {@code length} bytes of a file from {@code offset}: one part's body, opened per attempt. */
+  static final class FileSlice extends InputStream {
+    private final InputStream in;
+    private long remaining;
+
+    private FileSlice(InputStream in, long length) {
+      this.in = in;
+      this.remaining = length;
+    }
+
+    static InputStream open(Path file, long offset, long length) {
+      try {
+        SeekableByteChannel channel =
+            Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try {
+          channel.position(offset);
+        } catch (IOException e) {
+          channel.close();
+          throw e;
+        }
+        return new FileSlice(Channels.newInputStream(channel), length);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, remaining));
+      if (n > 0) {
+        remaining -= n;
+      } else if (n < 0) {
+        throw new EOFException("The file being uploaded became shorter");
+      }
+      return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(in.available(), remaining);
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 

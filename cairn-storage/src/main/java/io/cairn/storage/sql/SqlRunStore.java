@@ -1,5 +1,6 @@
 package io.cairn.storage.sql;
 
+import io.cairn.core.dataset.DatasetRef;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.search.Filter;
 import io.cairn.core.search.OrderBy;
@@ -20,11 +21,15 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Runs and their params, tags, metrics, inputs and outputs in SQL. */
 public final class SqlRunStore implements RunStore {
+  /** The input tag MLflow's {@code log_input(..., context=)} sets. */
+  static final String CONTEXT_TAG = "mlflow.data.context";
+
   private final Database db;
   private final MetricWriter metrics = new MetricWriter();
 
@@ -223,10 +228,7 @@ public final class SqlRunStore implements RunStore {
 
   @Override
   public void logInputs(
-      String runId,
-      List<DatasetInput> datasets,
-      List<io.cairn.core.dataset.DatasetRef> links,
-      List<String> modelIds) {
+      String runId, List<DatasetInput> datasets, List<DatasetRef> links, List<String> modelIds) {
     db.write(
         tx -> {
           long experimentId =
@@ -235,6 +237,7 @@ public final class SqlRunStore implements RunStore {
                       rs -> rs.getLong(1),
                       runId)
                   .orElseThrow();
+          List<Object[]> versionLinks = resolveLinks(tx, experimentId, runId, datasets, links);
           int position =
               tx.first(
                       "SELECT COUNT(*) FROM run_dataset_inputs WHERE run_uuid = ?",
@@ -283,11 +286,66 @@ public final class SqlRunStore implements RunStore {
                   rows);
             }
           }
+          try {
+            tx.batch(
+                "INSERT INTO run_dataset_versions (run_uuid, dataset_id, version, context)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (run_uuid, dataset_id, version) DO NOTHING",
+                versionLinks);
+          } catch (SQLException e) {
+            if (Database.isForeignKeyViolation(e)) {
+              throw CairnException.notFound(
+                  "A dataset version this run's inputs name was deleted while they were logged;"
+                      + " log them again.");
+            }
+            throw e;
+          }
           List<Object[]> models = new ArrayList<>();
           modelIds.forEach(id -> models.add(new Object[] {runId, id}));
           tx.batch("INSERT INTO run_model_inputs (run_uuid, model_id) VALUES (?, ?)", models);
           return null;
         });
+  }
+
+  /**
+   * The dataset versions the inputs' sources name, resolved now in the run's workspace (a tag that
+   * moves later does not change what the run used), as rows of run_dataset_versions. A source that
+   * names no version refuses the whole call, before anything is written.
+   */
+  private static List<Object[]> resolveLinks(
+      Tx tx, long experimentId, String runId, List<DatasetInput> datasets, List<DatasetRef> links)
+      throws SQLException {
+    List<Object[]> rows = new ArrayList<>();
+    if (links == null || links.stream().allMatch(Objects::isNull)) {
+      return rows;
+    }
+    String workspace =
+        tx.first(
+                "SELECT workspace FROM experiments WHERE experiment_id = ?",
+                rs -> rs.getString(1),
+                experimentId)
+            .orElseThrow();
+    for (int i = 0; i < links.size() && i < datasets.size(); i++) {
+      DatasetRef ref = links.get(i);
+      if (ref == null) {
+        continue;
+      }
+      Optional<Long> id = DatasetRows.datasetId(tx, workspace, ref.name());
+      Optional<Long> version =
+          id.isEmpty() ? Optional.empty() : DatasetRows.resolve(tx, id.get(), ref.version());
+      if (version.isEmpty()) {
+        throw CairnException.notFound(
+            "Dataset source '%s' names no dataset version in this workspace: %s.",
+            datasets.get(i).dataset().source(), DatasetRows.unresolved(tx, workspace, ref));
+      }
+      String context = null;
+      for (Tag t : datasets.get(i).tags()) {
+        if (t.key().equals(CONTEXT_TAG) && context == null) {
+          context = t.value();
+        }
+      }
+      rows.add(new Object[] {runId, id.get(), version.get(), context});
+    }
+    return rows;
   }
 
   @Override

@@ -139,6 +139,27 @@ class S3ArtifactRepositoryTest extends ArtifactRepositoryContract {
   }
 
   @Test
+  void writeFile_ofExactlyOnePartOrJustMore_isStoredWhole_andTheFileIsLeft() throws Exception {
+    for (long size : new long[] {S3Uploads.PART_SIZE, S3Uploads.PART_SIZE + 1L}) {
+      java.nio.file.Path source = localFile("part-" + size, new GeneratedStream(size, 3, -1));
+      assertThat(s3repo.writeFile(path("f/" + size), source)).isEqualTo(size);
+      assertThat(java.nio.file.Files.size(source)).isEqualTo(size);
+      assertThat(s3repo.size(path("f/" + size))).isEqualTo(size);
+      try (InputStream in = s3repo.open(path("f/" + size))) {
+        assertThat(GeneratedStream.sha256(in))
+            .isEqualTo(GeneratedStream.sha256(new GeneratedStream(size, 3, -1)));
+      }
+    }
+    try (S3Client raw = rawClient()) {
+      assertThat(
+              raw.listMultipartUploads(
+                      b -> b.bucket(BUCKET).prefix(s3repo.settings().prefix() + "/"))
+                  .uploads())
+          .isEmpty();
+    }
+  }
+
+  @Test
   void failedLargeUpload_abortsItsMultipartUpload() {
     assertThatThrownBy(
             () ->

@@ -104,11 +104,12 @@ public final class DatasetService {
     Set<String> released = new LinkedHashSet<>();
     if (!force) {
       for (DatasetVersion v : all) {
-        if (!store.usage(workspace, name, v.version()).isEmpty()) {
+        Optional<Set<String>> freed = store.deleteVersionIfUnused(workspace, name, v.version());
+        if (freed.isEmpty()) {
           kept.add(v.version());
           store.deprecate(workspace, name, v.version(), clock.millis());
         } else {
-          released.addAll(store.deleteVersion(workspace, name, v.version()));
+          released.addAll(freed.get());
         }
       }
     }
@@ -232,12 +233,17 @@ public final class DatasetService {
           "Name the version to delete (%s@VERSION), or delete the whole dataset.", ref.name());
     }
     DatasetVersion v = resolve(workspace, ref);
-    if (!force && !store.usage(workspace, v.dataset(), v.version()).isEmpty()) {
+    if (force) {
+      Set<String> released = store.deleteVersion(workspace, v.dataset(), v.version());
+      return new DeleteResult(true, List.of(), collect(released, 0));
+    }
+    Optional<Set<String>> released =
+        store.deleteVersionIfUnused(workspace, v.dataset(), v.version());
+    if (released.isEmpty()) {
       store.deprecate(workspace, v.dataset(), v.version(), clock.millis());
       return new DeleteResult(false, List.of(v.version()), new GcResult(0, 0));
     }
-    Set<String> released = store.deleteVersion(workspace, v.dataset(), v.version());
-    return new DeleteResult(true, List.of(), collect(released, 0));
+    return new DeleteResult(true, List.of(), collect(released.get(), 0));
   }
 
   public List<DatasetStore.RunInput> runInputs(String runId) {

@@ -63,6 +63,13 @@ public interface DatasetStore {
   /** Deletes a version with its files and tags; returns the sha256 digests it referenced. */
   Set<String> deleteVersion(String workspace, String name, long version);
 
+  /**
+   * Deletes a version as {@link #deleteVersion} does, but only if no run links it, decided in the
+   * same transaction as the delete (a run linking it at that moment either is seen or waits); empty
+   * when a run uses it.
+   */
+  Optional<Set<String>> deleteVersionIfUnused(String workspace, String name, long version);
+
   /** The dataset versions a run logged as inputs, as "name" and version with the context. */
   List<RunInput> runInputs(String runId);
 

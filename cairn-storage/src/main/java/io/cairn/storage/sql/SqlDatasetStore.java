@@ -550,6 +550,48 @@ public final class SqlDatasetStore implements DatasetStore {
   }
 
   @Override
+  public Optional<Set<String>> deleteVersionIfUnused(String workspace, String name, long version) {
+    return db.write(
+        tx -> {
+          long id = DatasetRows.requireDataset(tx, workspace, name);
+          // Lock the version row first: a run linking it concurrently holds a key-share lock for
+          // its foreign key, so we wait for it, and the check below (a new statement, hence a new
+          // snapshot on PostgreSQL's READ COMMITTED) sees its link. SQLite's write lock
+          // serialises the two anyway.
+          String lock = db.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+          if (tx.first(
+                  "SELECT version FROM managed_dataset_versions WHERE dataset_id = ? AND version = ?"
+                      + lock,
+                  rs -> rs.getLong(1),
+                  id,
+                  version)
+              .isEmpty()) {
+            throw DatasetRows.versionNotFound(name, version);
+          }
+          if (tx.first(
+                  "SELECT 1 FROM run_dataset_versions WHERE dataset_id = ? AND version = ?",
+                  rs -> rs.getInt(1),
+                  id,
+                  version)
+              .isPresent()) {
+            return Optional.<Set<String>>empty();
+          }
+          Set<String> referenced = new TreeSet<>();
+          tx.forEach(
+              "SELECT DISTINCT sha256 FROM managed_dataset_files WHERE dataset_id = ?"
+                  + " AND version = ?",
+              rs -> referenced.add(rs.getString(1)),
+              id,
+              version);
+          tx.update(
+              "DELETE FROM managed_dataset_versions WHERE dataset_id = ? AND version = ?",
+              id,
+              version);
+          return Optional.of(referenced);
+        });
+  }
+
+  @Override
   public List<RunInput> runInputs(String runId) {
     return db.read(
         tx ->

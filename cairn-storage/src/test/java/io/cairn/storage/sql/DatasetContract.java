@@ -845,6 +845,12 @@ abstract class DatasetContract {
     assertThat(store.usage(WS, "wine", 2).isEmpty()).isTrue();
     assertCode(() -> store.usage(WS, "wine", 3), ErrorCode.RESOURCE_DOES_NOT_EXIST, "3");
 
+    // only an unused version goes without force
+    assertThat(store.deleteVersionIfUnused(WS, "wine", 1)).isEmpty();
+    assertThat(store.getVersion(WS, "wine", 1)).isPresent();
+    assertThat(store.deleteVersionIfUnused(WS, "wine", 2)).contains(java.util.Set.of(a.sha256()));
+    assertThat(store.getVersion(WS, "wine", 2)).isEmpty();
+
     // a forced delete takes the links with it
     store.deleteVersion(WS, "wine", 1);
     assertThat(store.runInputs(trained)).isEmpty();

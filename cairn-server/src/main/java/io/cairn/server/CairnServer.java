@@ -63,13 +63,19 @@ public final class CairnServer implements AutoCloseable {
   private final Javalin app;
   private final PrometheusMeterRegistry registry;
   private final ArtifactRepository artifacts;
+  private final List<AutoCloseable> resources;
 
   private CairnServer(
-      Database db, Javalin app, PrometheusMeterRegistry registry, ArtifactRepository artifacts) {
+      Database db,
+      Javalin app,
+      PrometheusMeterRegistry registry,
+      ArtifactRepository artifacts,
+      List<AutoCloseable> resources) {
     this.db = db;
     this.app = app;
     this.registry = registry;
     this.artifacts = artifacts;
+    this.resources = resources;
   }
 
   /** Where dataset file contents live inside the artifact store: a name no MLflow path reaches. */
@@ -135,13 +141,10 @@ public final class CairnServer implements AutoCloseable {
               new ModelFiles(artifacts, new OrtOnnxInspector()),
               clock);
 
+      DuckDbTableProfiler profiler = new DuckDbTableProfiler(blobTemp.resolve("duckdb"));
       DatasetService datasets =
           new DatasetService(
-              new SqlDatasetStore(db),
-              new BlobStore(blobRepository),
-              new DuckDbTableProfiler(blobTemp.resolve("duckdb")),
-              blobTemp,
-              clock);
+              new SqlDatasetStore(db), new BlobStore(blobRepository), profiler, blobTemp, clock);
 
       ObjectMapper mapper =
           JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
@@ -179,7 +182,14 @@ public final class CairnServer implements AutoCloseable {
       } catch (RuntimeException e) {
         throw new CairnException(ErrorCode.INVALID_STATE, bindMessage(config, e), e);
       }
-      return new CairnServer(db, app, meters, artifacts);
+      List<AutoCloseable> resources = new java.util.ArrayList<>(List.of(profiler));
+      if (blobRepository instanceof AutoCloseable closeable) {
+        resources.add(closeable);
+      }
+      if (artifacts instanceof AutoCloseable closeable) {
+        resources.add(closeable);
+      }
+      return new CairnServer(db, app, meters, artifacts, resources);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -230,11 +240,11 @@ public final class CairnServer implements AutoCloseable {
   public void close() {
     app.stop();
     db.close();
-    if (artifacts instanceof AutoCloseable closeable) {
+    for (AutoCloseable resource : resources) {
       try {
-        closeable.close();
+        resource.close();
       } catch (Exception e) {
-        // the process is stopping; nothing is left to do with the store's client
+        // the process is stopping; nothing is left to do with a store's client or the profiler
       }
     }
   }

@@ -41,8 +41,8 @@ import org.duckdb.DuckDBDriver;
  *
  * <p>A file that is not a readable table of its format gives {@link TableProfile#unreadable} with a
  * one-sentence reason; {@link #compareRows} refuses it with INVALID_PARAMETER_VALUE. Failures of
- * the engine (out of memory, disk full while spilling) are INTERNAL_ERROR, a missing file is
- * RESOURCE_DOES_NOT_EXIST. Thread-safe.
+ * the engine (out of memory, disk full while spilling) and a missing file are INTERNAL_ERROR.
+ * Thread-safe; {@link #close} only once no call is running.
  */
 public final class DuckDbTableProfiler implements TableProfiler, AutoCloseable {
   /** DuckDB's memory cap by default (DuckDB units: MB = 1000 * 1000 bytes, MiB = 1024 * 1024). */

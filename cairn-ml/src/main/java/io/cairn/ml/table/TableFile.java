@@ -50,8 +50,8 @@ final class TableFile implements AutoCloseable {
   }
 
   /**
-   * Looks at {@code file}'s first bytes. A missing file is RESOURCE_DOES_NOT_EXIST and one that
-   * cannot be read INTERNAL_ERROR: both are the caller's failures, not the user's data.
+   * Looks at {@code file}'s first bytes. A file that is missing or cannot be read is
+   * INTERNAL_ERROR: the caller's failure, not the user's data.
    *
    * @param linkDir where a symbolic link is made when the path holds glob characters
    */
@@ -61,7 +61,7 @@ final class TableFile implements AutoCloseable {
     }
     try {
       if (!Files.isRegularFile(file)) {
-        throw CairnException.notFound("There is no table file at %s.", file);
+        throw new NoSuchFileException(file.toString());
       }
       long size = Files.size(file);
       if (size == 0) {
@@ -81,7 +81,8 @@ final class TableFile implements AutoCloseable {
       }
       return new TableFile(format, gzip, problem, readPath, link);
     } catch (NoSuchFileException e) {
-      throw CairnException.notFound("There is no table file at %s.", file);
+      // The caller's own (temporary) file: not the user's data, and its path is not for the user.
+      throw new CairnException(ErrorCode.INTERNAL_ERROR, "The table file to read is missing.", e);
     } catch (IOException e) {
       throw new CairnException(ErrorCode.INTERNAL_ERROR, "Could not read the table file.", e);
     }

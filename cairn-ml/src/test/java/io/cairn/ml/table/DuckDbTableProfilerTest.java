@@ -220,11 +220,11 @@ class DuckDbTableProfilerTest {
   }
 
   @Test
-  void missingFile_isNotFound() {
+  void missingFile_isAnInternalError() {
     assertThatThrownBy(() -> profiler.profile(dir.resolve("nope.part"), TableFormat.CSV))
         .isInstanceOf(CairnException.class)
         .extracting(e -> ((CairnException) e).code())
-        .isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
+        .isEqualTo(ErrorCode.INTERNAL_ERROR);
   }
 
   @Test

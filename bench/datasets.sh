@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Dataset push/pull benchmark (issue 6): `cairn datasets push` of a folder of about 1 GB, next to
+# `sha256sum` over the same files (the least any content-addressed push must do), then the
+# unchanged re-push (time and bytes sent) and a pull into an empty folder.
+#
+#   bash bench/datasets.sh                      # 1 GiB: 28 files of 32 MiB + 2,000 small files
+#   BENCH_DATASET_MB=256 bash bench/datasets.sh # a smaller folder
+#
+# Every timing is wall-clock with warm page caches (each reader runs once before it is timed), on
+# one machine, server and client side by side; the server is the real cairn.jar on SQLite and the
+# local artifact folder. Prints a table and writes it into docs/benchmarks.md (between the
+# "datasets" markers), with the machine's description.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+MB="${BENCH_DATASET_MB:-1024}"
+JOBS="${BENCH_JOBS:-4}"
+OUT_MD="${BENCH_OUT:-$ROOT/docs/benchmarks.md}"
+WORK="${BENCH_WORK:-$(mktemp -d /tmp/cairn-bench-datasets.XXXXXX)}"
+JAR="${BENCH_CAIRN_JAR:-$ROOT/cairn-cli/target/cairn.jar}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+if [[ ! -f "$JAR" ]]; then
+  echo "building $JAR"
+  (cd "$ROOT" && mvn -q -B -ntp -pl cairn-cli -am package -DskipTests)
+fi
+
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+
+# ------------------------------------------------------------------------------------ the folder
+DATA="$WORK/folder"
+if [[ ! -d "$DATA" ]]; then
+  echo "making a ${MB} MiB folder in $DATA"
+  mkdir -p "$DATA/large" "$DATA/small"
+  small_total=$((2000 * 16 * 1024))
+  large_count=$(( (MB * 1024 * 1024 - small_total) / (32 * 1024 * 1024) ))
+  (( large_count < 1 )) && large_count=1
+  for i in $(seq 1 "$large_count"); do
+    head -c $((32 * 1024 * 1024)) /dev/urandom > "$DATA/large/part-$i.bin"
+  done
+  for i in $(seq 1 2000); do
+    head -c $((16 * 1024)) /dev/urandom > "$DATA/small/f-$i.bin"
+  done
+fi
+FILES=$(find "$DATA" -type f | wc -l)
+BYTES=$(find "$DATA" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+MIB=$(python3 -c "print(f'{$BYTES / 1048576:.0f}')")
+echo "folder: $FILES files, $MIB MiB"
+
+# ------------------------------------------------------------------------------- sha256sum baseline
+find "$DATA" -type f -print0 | xargs -0 cat > /dev/null   # warm the page cache
+t0=$(now); find "$DATA" -type f -print0 | xargs -0 sha256sum > /dev/null; t1=$(now)
+SHA_S=$(secs "$t0" "$t1")
+
+# ----------------------------------------------------------------------------------- the server
+rm -rf "$WORK/data" "$WORK/pulled"
+"$JAVA" -jar "$JAR" server --port 0 --data-dir "$WORK/data" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+URL=""
+for _ in $(seq 1 600); do
+  URL=$(sed -n 's/^Tracking URI: //p' "$WORK/server.log" | head -1)
+  [[ -n "$URL" ]] && break
+  sleep 0.1
+done
+[[ -n "$URL" ]] || { cat "$WORK/server.log"; echo "the server did not start" >&2; exit 1; }
+
+cli() { "$JAVA" -jar "$JAR" datasets "$@" --url "$URL"; }
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+t0=$(now); FIRST=$(cli push bench "$DATA" -j "$JOBS" --quiet --json); t1=$(now)
+PUSH_S=$(secs "$t0" "$t1")
+UP1=$(echo "$FIRST" | field bytes_uploaded)
+t0=$(now); AGAIN=$(cli push bench "$DATA" -j "$JOBS" --quiet --json); t1=$(now)
+REPUSH_S=$(secs "$t0" "$t1")
+UP2=$(echo "$AGAIN" | field bytes_uploaded)
+CREATED2=$(echo "$AGAIN" | field created)
+t0=$(now); cli pull bench "$WORK/pulled" -j "$JOBS" --quiet > /dev/null; t1=$(now)
+PULL_S=$(secs "$t0" "$t1")
+diff -r "$DATA" "$WORK/pulled" > /dev/null || { echo "the pulled folder differs" >&2; exit 1; }
+kill $SERVER; wait $SERVER 2>/dev/null || true
+trap - EXIT
+
+read -r SHA_MBS PUSH_MBS PULL_MBS RATIO REPUSH_PCT < <(python3 -c "
+b=$BYTES/1048576
+print(f'{b/$SHA_S:.0f} {b/$PUSH_S:.0f} {b/$PULL_S:.0f} {$SHA_S/$PUSH_S:.2f} {100*$REPUSH_S/$PUSH_S:.1f}')")
+
+CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+CORES=$(nproc)
+MEM=$(free -g | awk '/^Mem:/ {print $2}')
+TABLE="| measure | value |
+|---|---|
+| folder | $FILES files, $MIB MiB |
+| \`sha256sum\` over the files | $SHA_S s, $SHA_MBS MiB/s |
+| first push (\`cairn datasets push\`, $JOBS uploads at once) | $PUSH_S s, $PUSH_MBS MiB/s, $UP1 bytes sent |
+| push throughput ÷ \`sha256sum\` (target ≥ 0.7) | **$RATIO** |
+| unchanged re-push | $REPUSH_S s ($REPUSH_PCT % of the first push; target < 5 %), $UP2 bytes sent, new version: $CREATED2 |
+| pull into an empty folder (every file verified) | $PULL_S s, $PULL_MBS MiB/s |"
+
+echo
+echo "$TABLE"
+
+SECTION="<!-- datasets:begin -->
+## Datasets: push and pull (\`bash bench/datasets.sh\`)
+
+Measured $(date -u +%Y-%m-%d) on $CPU, $CORES cores, $MEM GiB; server (cairn.jar, SQLite, local
+folder) and client on the same machine, warm page cache; wall-clock times including the CLI's JVM
+start.
+
+$TABLE
+<!-- datasets:end -->"
+python3 - "$OUT_MD" "$SECTION" <<'PY'
+import re, sys
+path, section = sys.argv[1], sys.argv[2]
+try:
+    text = open(path).read()
+except FileNotFoundError:
+    text = "# Benchmarks\n"
+pattern = re.compile(r"<!-- datasets:begin -->.*?<!-- datasets:end -->", re.S)
+text = pattern.sub(lambda m: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
+open(path, "w").write(text)
+PY
+echo "wrote $OUT_MD"
+[[ "${BENCH_KEEP:-0}" == "1" ]] || rm -rf "$WORK"

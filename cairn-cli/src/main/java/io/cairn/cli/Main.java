@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       ExperimentsCommand.class,
       RunsCommand.class,
-      ModelsCommand.class
+      ModelsCommand.class,
+      DatasetsCommand.class
     })
 public final class Main {
   /** Prints the version. */

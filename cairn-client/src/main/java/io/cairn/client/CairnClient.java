@@ -173,6 +173,94 @@ public final class CairnClient {
     return out.toString();
   }
 
+  /**
+   * Sends {@code method} to {@code path} (already encoded) with {@code query} pairs appended and an
+   * optional JSON body (null for none).
+   */
+  JsonNode call(String method, String path, JsonNode body, String... query) {
+    return call(Duration.ofSeconds(60), method, path, body, query);
+  }
+
+  /** {@link #call(String, String, JsonNode, String...)} waiting up to {@code timeout}. */
+  JsonNode call(Duration timeout, String method, String path, JsonNode body, String... query) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path, query)));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+    }
+    return send(request.timeout(timeout).build());
+  }
+
+  /** The full URL of {@code path} (already encoded) with {@code query} pairs, encoded. */
+  String url(String path, String... query) {
+    StringBuilder url = new StringBuilder(baseUrl).append(path);
+    boolean first = true;
+    for (int i = 0; i + 1 < query.length; i += 2) {
+      if (query[i + 1] == null) {
+        continue;
+      }
+      url.append(first ? '?' : '&')
+          .append(query[i])
+          .append('=')
+          .append(URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
+      first = false;
+    }
+    return url.toString();
+  }
+
+  /** The HTTP client, for requests that stream files (uploads and downloads). */
+  HttpClient http() {
+    return http;
+  }
+
+  /** One path segment, percent-encoded (a space is %20, a '+' is %2B). */
+  static String encodeSegment(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** The error for a server that could not be reached. */
+  CairnException unreachable(IOException e) {
+    return new CairnException(
+        ErrorCode.TEMPORARILY_UNAVAILABLE,
+        "Cannot reach the Cairn server at "
+            + baseUrl
+            + " ("
+            + e.getClass().getSimpleName()
+            + "); start it with 'cairn server' or point --url / CAIRN_URL at it",
+        e);
+  }
+
+  /**
+   * The JSON of an answer, or the server's error as a {@link CairnException} when the status is 400
+   * or more.
+   */
+  JsonNode answer(int status, String body) {
+    JsonNode json;
+    try {
+      json = body.isEmpty() ? mapper.createObjectNode() : mapper.readTree(body);
+    } catch (IOException e) {
+      throw new CairnException(
+          status == 503 ? ErrorCode.TEMPORARILY_UNAVAILABLE : ErrorCode.INTERNAL_ERROR,
+          "The server at "
+              + baseUrl
+              + " answered "
+              + status
+              + " with a body that is"
+              + " not JSON; is it a Cairn or MLflow server?");
+    }
+    if (status >= 400) {
+      ErrorCode code = ErrorCode.fromName(json.path("error_code").asText());
+      if (code == ErrorCode.INTERNAL_ERROR && status == 503) {
+        code = ErrorCode.TEMPORARILY_UNAVAILABLE;
+      }
+      throw new CairnException(code, json.path("message").asText("HTTP " + status));
+    }
+    return json;
+  }
+
   public JsonNode post(String path, JsonNode body) {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + path))
@@ -181,44 +269,19 @@ public final class CairnClient {
   }
 
   private JsonNode send(HttpRequest.Builder request) {
+    return send(request.timeout(Duration.ofSeconds(60)).build());
+  }
+
+  private JsonNode send(HttpRequest request) {
     HttpResponse<String> response;
     try {
-      response =
-          http.send(
-              request.timeout(Duration.ofSeconds(60)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new CairnException(
-          ErrorCode.TEMPORARILY_UNAVAILABLE,
-          "Cannot reach the Cairn server at "
-              + baseUrl
-              + " ("
-              + e.getClass().getSimpleName()
-              + "); start it with 'cairn server' or point --url / CAIRN_URL at it",
-          e);
+      throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CairnException(ErrorCode.ABORTED, "Interrupted while waiting for the server", e);
     }
-    JsonNode json;
-    try {
-      json =
-          response.body().isEmpty() ? mapper.createObjectNode() : mapper.readTree(response.body());
-    } catch (IOException e) {
-      throw new CairnException(
-          ErrorCode.INTERNAL_ERROR,
-          "The server at "
-              + baseUrl
-              + " answered "
-              + response.statusCode()
-              + " with a body that is"
-              + " not JSON; is it a Cairn or MLflow server?");
-    }
-    if (response.statusCode() >= 400) {
-      throw new CairnException(
-          ErrorCode.fromName(json.path("error_code").asText()),
-          json.path("message").asText("HTTP " + response.statusCode()));
-    }
-    return json;
+    return answer(response.statusCode(), response.body());
   }
 }

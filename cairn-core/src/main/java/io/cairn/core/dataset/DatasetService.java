@@ -140,6 +140,18 @@ public final class DatasetService {
         v, files, profilesOf(files), store.usage(workspace, v.dataset(), v.version()));
   }
 
+  /** One file of a version, by path. */
+  public DatasetFile file(String workspace, DatasetRef ref, String path) {
+    Manifest.checkPath(path);
+    DatasetVersion v = resolve(workspace, ref);
+    return store
+        .file(workspace, v.dataset(), v.version(), path)
+        .orElseThrow(
+            () ->
+                CairnException.notFound(
+                    "Dataset %s@%d has no file '%s'.", v.dataset(), v.version(), path));
+  }
+
   public List<DatasetFile> files(String workspace, DatasetRef ref) {
     DatasetVersion v = resolve(workspace, ref);
     return store.files(workspace, v.dataset(), v.version());

@@ -52,6 +52,9 @@ public interface DatasetStore {
   /** A version's files, sorted by path. */
   List<DatasetFile> files(String workspace, String name, long version);
 
+  /** One file of a version, found by its path through an index. */
+  Optional<DatasetFile> file(String workspace, String name, long version, String path);
+
   void setTag(String workspace, String name, String tag, long version, long now);
 
   boolean deleteTag(String workspace, String name, String tag);

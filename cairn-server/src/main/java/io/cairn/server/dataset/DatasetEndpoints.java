@@ -196,18 +196,7 @@ public final class DatasetEndpoints {
 
   private void download(Context ctx) {
     String path = ctx.pathParam("path");
-    Manifest.checkPath(path);
-    DatasetRef ref = ref(ctx);
-    DatasetFile file = null;
-    for (DatasetFile candidate : datasets.files(Workspace.of(ctx), ref)) {
-      if (candidate.path().equals(path)) {
-        file = candidate;
-        break;
-      }
-    }
-    if (file == null) {
-      throw CairnException.notFound("Dataset %s has no file '%s'.", ref, path);
-    }
+    DatasetFile file = datasets.file(Workspace.of(ctx), ref(ctx), path);
     String name = path.substring(path.lastIndexOf('/') + 1).replace("\"", "");
     ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
     ctx.header("X-Content-Type-Options", "nosniff");

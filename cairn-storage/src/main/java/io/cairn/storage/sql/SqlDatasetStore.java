@@ -443,6 +443,26 @@ public final class SqlDatasetStore implements DatasetStore {
   }
 
   @Override
+  public Optional<DatasetFile> file(String workspace, String name, long version, String path) {
+    // On PostgreSQL the key index is on md5(path); the extra condition lets it find the row.
+    boolean pg = db.dialect() == Dialect.POSTGRESQL;
+    String sql =
+        "SELECT path, size, sha256 FROM managed_dataset_files WHERE dataset_id = ? AND version = ?"
+            + (pg ? " AND md5(path) = md5(?) AND path = ?" : " AND path = ?");
+    return db.read(
+        tx -> {
+          long id = DatasetRows.requireDataset(tx, workspace, name);
+          if (!DatasetRows.versionExists(tx, id, version)) {
+            throw DatasetRows.versionNotFound(name, version);
+          }
+          Object[] args =
+              pg ? new Object[] {id, version, path, path} : new Object[] {id, version, path};
+          return tx.first(
+              sql, rs -> new DatasetFile(rs.getString(1), rs.getLong(2), rs.getString(3)), args);
+        });
+  }
+
+  @Override
   public void setTag(String workspace, String name, String tag, long version, long now) {
     db.write(
         tx -> {

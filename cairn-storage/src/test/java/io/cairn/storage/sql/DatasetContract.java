@@ -255,6 +255,8 @@ abstract class DatasetContract {
                 List.of()));
     assertThat(store.files(WS, "wine", 1)).containsExactly(a, b, u);
     assertThat(store.files(WS, "wine", 2)).containsExactly(a);
+    assertThat(store.file(WS, "wine", 1, b.path())).contains(b);
+    assertThat(store.file(WS, "wine", 2, b.path())).isEmpty();
     assertThat(store.getVersion(WS, "wine", 3)).isEmpty();
     assertThat(store.getVersion(WS, "nope", 1)).isEmpty();
     assertCode(() -> store.files(WS, "wine", 3), ErrorCode.RESOURCE_DOES_NOT_EXIST, "3");

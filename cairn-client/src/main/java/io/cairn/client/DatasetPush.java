@@ -1,0 +1,173 @@
+package io.cairn.client;
+
+import io.cairn.client.DatasetsClient.CommitResult;
+import io.cairn.client.DatasetsClient.FileEntry;
+import io.cairn.client.DatasetsClient.PushResult;
+import io.cairn.client.LocalFiles.LocalFile;
+import io.cairn.core.dataset.DatasetService;
+import io.cairn.core.error.CairnException;
+import io.cairn.core.error.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * A push: walk, hash in parallel, ask which contents are missing, upload those in parallel, commit;
+ * when the commit finds a content gone (a garbage collection freed it meanwhile), upload what is
+ * missing once more and commit again.
+ */
+final class DatasetPush {
+  private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$");
+
+  private final DatasetsClient datasets;
+
+  DatasetPush(DatasetsClient datasets) {
+    this.datasets = datasets;
+  }
+
+  /** What one round of uploads sent. */
+  private record Uploaded(int files, long bytes) {}
+
+  PushResult run(String name, Path fileOrFolder, PushOptions options) {
+    DatasetService.checkName(name);
+    options.tags().forEach(DatasetPush::checkTag);
+    ProgressListener progress = options.progress();
+    List<LocalFile> local = LocalFiles.walk(fileOrFolder, progress::warning);
+    List<FileEntry> files = hash(local, progress);
+    Uploaded first = uploadMissing(local, files, options);
+    DatasetsClient.Commit commit =
+        new DatasetsClient.Commit(
+            files,
+            options.message(),
+            options.author(),
+            null,
+            options.tags(),
+            options.metadata(),
+            options.allowUnchanged());
+    CommitResult result;
+    Uploaded again = new Uploaded(0, 0);
+    try {
+      result = datasets.commit(name, commit);
+    } catch (CairnException e) {
+      if (e.code() != ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+        throw e;
+      }
+      // A content was freed by a garbage collection since we asked; upload it again.
+      again = uploadMissing(local, files, options);
+      result = datasets.commit(name, commit);
+    }
+    long total = files.stream().mapToLong(FileEntry::size).sum();
+    long uploaded = first.bytes() + again.bytes();
+    return new PushResult(
+        name,
+        result.version().version(),
+        result.created(),
+        files.size(),
+        total,
+        first.files() + again.files(),
+        uploaded,
+        Math.max(0, total - uploaded));
+  }
+
+  /** Every file's sha256, hashed on as many threads as there are processors. */
+  static List<FileEntry> hash(List<LocalFile> local, ProgressListener progress) {
+    FileEntry[] entries = new FileEntry[local.size()];
+    List<Integer> indices = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < local.size(); i++) {
+      indices.add(i);
+      total += local.get(i).size();
+    }
+    AtomicLong done = new AtomicLong();
+    ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[LocalFiles.BUFFER]);
+    progress.begin("hashing", local.size(), total);
+    try {
+      LocalFiles.forEach(
+          indices,
+          Runtime.getRuntime().availableProcessors(),
+          "hash",
+          i -> {
+            LocalFile f = local.get(i);
+            try {
+              LocalFiles.Hashed h =
+                  LocalFiles.sha256(
+                      f.file(), buffers.get(), n -> progress.progress(done.addAndGet(n)));
+              entries[i] = new FileEntry(f.path(), h.size(), h.sha256());
+            } catch (IOException e) {
+              throw CairnException.invalid("Cannot read %s: %s", f.file(), LocalFiles.describe(e));
+            }
+          });
+    } finally {
+      progress.end();
+    }
+    return List.of(entries);
+  }
+
+  /** Asks which contents the server lacks and uploads them, one file per content. */
+  private Uploaded uploadMissing(
+      List<LocalFile> local, List<FileEntry> files, PushOptions options) {
+    Map<String, Integer> firstBySha = new LinkedHashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      firstBySha.putIfAbsent(files.get(i).sha256(), i);
+    }
+    List<Integer> todo = new ArrayList<>();
+    long total = 0;
+    for (String sha : datasets.missing(firstBySha.keySet())) {
+      Integer i = firstBySha.get(sha);
+      if (i != null) {
+        todo.add(i);
+        total += files.get(i).size();
+      }
+    }
+    if (todo.isEmpty()) {
+      return new Uploaded(0, 0);
+    }
+    ProgressListener progress = options.progress();
+    AtomicLong done = new AtomicLong();
+    progress.begin("uploading", todo.size(), total);
+    try {
+      LocalFiles.forEach(
+          todo,
+          options.parallelism(),
+          "upload",
+          i -> {
+            FileEntry f = files.get(i);
+            try {
+              datasets.uploadBlob(
+                  f.sha256(),
+                  local.get(i).file(),
+                  f.path(),
+                  n -> progress.progress(done.addAndGet(n)));
+            } catch (CairnException e) {
+              if (e.code() == ErrorCode.INVALID_PARAMETER_VALUE) {
+                throw CairnException.invalid(
+                    "Cannot upload %s (did it change while pushing?): %s",
+                    local.get(i).file(), e.getMessage());
+              }
+              throw e;
+            }
+          });
+    } finally {
+      progress.end();
+    }
+    return new Uploaded(todo.size(), total);
+  }
+
+  static void checkTag(String tag) {
+    if (tag == null || !TAG.matcher(tag).matches()) {
+      throw CairnException.invalid(
+          "Invalid tag '%s': use 1 to 255 letters, digits, '.', '_' or '-', starting with a letter"
+              + " or digit.",
+          tag);
+    }
+    if (tag.chars().allMatch(Character::isDigit) || tag.equals("latest")) {
+      throw CairnException.invalid(
+          "Invalid tag '%s': a number or 'latest' would be read as a version.", tag);
+    }
+  }
+}

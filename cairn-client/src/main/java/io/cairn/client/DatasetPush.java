@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
 final class DatasetPush {
   private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$");
 
+  /** Files smaller than this go in packs. */
+  static final long PACK_FILE_LIMIT = 1 << 20;
+
+  static final long PACK_BYTES = 16 << 20;
+  static final int PACK_FILES = 2000;
+
   private final DatasetsClient datasets;
 
   DatasetPush(DatasetsClient datasets) {
@@ -129,13 +135,60 @@ final class DatasetPush {
     }
     ProgressListener progress = options.progress();
     AtomicLong done = new AtomicLong();
+    // Small files travel in packs (one request, one database transaction for many), large ones
+    // alone. A task is a file index, or -1 - k for the k-th pack.
+    List<List<Integer>> packs = new ArrayList<>();
+    List<Integer> tasks = new ArrayList<>();
+    List<Integer> current = new ArrayList<>();
+    long currentBytes = 0;
+    for (Integer i : todo) {
+      long size = files.get(i).size();
+      if (size >= PACK_FILE_LIMIT) {
+        tasks.add(i);
+        continue;
+      }
+      if (!current.isEmpty()
+          && (currentBytes + size > PACK_BYTES || current.size() >= PACK_FILES)) {
+        packs.add(current);
+        current = new ArrayList<>();
+        currentBytes = 0;
+      }
+      current.add(i);
+      currentBytes += size;
+    }
+    if (!current.isEmpty()) {
+      packs.add(current);
+    }
+    for (int k = 0; k < packs.size(); k++) {
+      tasks.add(-1 - k);
+    }
     progress.begin("uploading", todo.size(), total);
     try {
       LocalFiles.forEach(
-          todo,
+          tasks,
           options.parallelism(),
           "upload",
           i -> {
+            if (i < 0) {
+              List<DatasetsClient.PackItem> items = new ArrayList<>();
+              for (Integer j : packs.get(-1 - i)) {
+                FileEntry f = files.get(j);
+                items.add(
+                    new DatasetsClient.PackItem(
+                        f.sha256(), f.size(), local.get(j).file(), f.path()));
+              }
+              try {
+                datasets.uploadPack(items, n -> progress.progress(done.addAndGet(n)));
+              } catch (CairnException e) {
+                if (e.code() == ErrorCode.INVALID_PARAMETER_VALUE) {
+                  throw CairnException.invalid(
+                      "Cannot upload small files (did one change while pushing?): %s",
+                      e.getMessage());
+                }
+                throw e;
+              }
+              return;
+            }
             FileEntry f = files.get(i);
             try {
               datasets.uploadBlob(

@@ -320,6 +320,66 @@ public final class DatasetsClient {
     }
   }
 
+  /** A small file sent in a pack: its content's digest, its size, where it is, its dataset path. */
+  record PackItem(String sha256, long size, Path file, String path) {}
+
+  /**
+   * Uploads several small files in one request ({@code POST /datasets/blobs/pack}, framed as
+   * docs/datasets.md describes); the whole pack is held in memory, so keep it to a few MiB. Tried
+   * again like {@link #uploadBlob} on 503 and I/O errors; returns the bytes of content sent.
+   */
+  long uploadPack(List<PackItem> items, LongConsumer sent) {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    long contentBytes = 0;
+    for (PackItem item : items) {
+      Manifest.checkSha256(item.sha256());
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(item.file());
+      } catch (IOException e) {
+        throw CairnException.invalid("Cannot read %s: %s", item.file(), LocalFiles.describe(e));
+      }
+      String header =
+          item.sha256()
+              + " "
+              + bytes.length
+              + " "
+              + java.net.URLEncoder.encode(item.path(), java.nio.charset.StandardCharsets.UTF_8)
+              + "\n";
+      body.writeBytes(header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      body.writeBytes(bytes);
+      contentBytes += bytes.length;
+    }
+    byte[] payload = body.toByteArray();
+    String url = client.url(P + "/blobs/pack");
+    for (int attempt = 0; ; attempt++) {
+      try {
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/octet-stream")
+                .timeout(uploadTimeout(payload.length))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                .build();
+        HttpResponse<String> r = client.http().send(request, HttpResponse.BodyHandlers.ofString());
+        if (retryable(r.statusCode()) && attempt < RETRIES) {
+          pause(attempt);
+          continue;
+        }
+        client.answer(r.statusCode(), r.body());
+        sent.accept(contentBytes);
+        return contentBytes;
+      } catch (IOException e) {
+        if (attempt >= RETRIES) {
+          throw gaveUp("upload " + items.size() + " small files", e);
+        }
+        pause(attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CairnException(ErrorCode.ABORTED, "Interrupted while uploading", e);
+      }
+    }
+  }
+
   // Versions
 
   /** Records a version from stored contents (404 naming the files whose content is missing). */

@@ -133,6 +133,48 @@ abstract class DatasetApiContract {
     assertThat(dataset.at("/tags/first").asLong()).isEqualTo(1);
   }
 
+  static byte[] frames(byte[]... contents) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int i = 0;
+    for (byte[] c : contents) {
+      out.writeBytes((sha256(c) + " " + c.length + " dir%2Ff" + i++ + ".txt\n").getBytes());
+      out.writeBytes(c);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void packs_storeManySmallContents_andRefuseABadFrameByNumber() {
+    String ds = name("pack");
+    byte[] a = ("pack a " + ds).getBytes(StandardCharsets.UTF_8);
+    byte[] b = ("pack b " + ds).getBytes(StandardCharsets.UTF_8);
+    byte[] c = ("pack c " + ds).getBytes(StandardCharsets.UTF_8);
+    ServerFixture.Answer ok = server().postBytes(D + "/blobs/pack", frames(a, b));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().get("contents").asInt()).isEqualTo(2);
+    assertThat(blobStored(sha256(a))).isTrue();
+    assertThat(blobStored(sha256(b))).isTrue();
+    JsonNode v = ok(commit(ds, manifest(file("dir/f0.txt", a), file("dir/f1.txt", b))));
+    assertThat(v.at("/version/version").asLong()).isEqualTo(1);
+
+    byte[] bad = frames(c, "liar".getBytes(StandardCharsets.UTF_8));
+    // the second frame claims c's digest for other bytes
+    String text = new String(bad, StandardCharsets.ISO_8859_1);
+    String liar = sha256("liar".getBytes(StandardCharsets.UTF_8));
+    bad =
+        text.replace(liar, sha256(a).replace('0', '1').replace('a', 'b'))
+            .getBytes(StandardCharsets.ISO_8859_1);
+    ServerFixture.Answer refused = server().postBytes(D + "/blobs/pack", bad);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("message").asText()).contains("does not match");
+    assertThat(blobStored(sha256(c))).as("the good frame before the bad one").isTrue();
+    ServerFixture.Answer cut =
+        server().postBytes(D + "/blobs/pack", (sha256(c) + " 99 -\nabc").getBytes());
+    assertThat(cut.status()).isEqualTo(400);
+    assertThat(server().postBytes(D + "/blobs/pack", "nonsense\n".getBytes()).status())
+        .isEqualTo(400);
+  }
+
   @Test
   void unchangedPush_makesNoVersion_unlessAsked() {
     String ds = name("same");

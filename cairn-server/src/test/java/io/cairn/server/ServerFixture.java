@@ -65,6 +65,13 @@ public final class ServerFixture implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public Answer postBytes(String path, byte[] body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   public Answer put(String path, byte[] body) {
     return send(
         HttpRequest.newBuilder(URI.create(url() + path))

@@ -95,6 +95,12 @@ public interface DatasetStore {
   boolean blobStored(String sha256, long size, long now, long staleBefore);
 
   /**
+   * {@link #blobStored} for many blobs in one transaction; returns the digests refused because a
+   * garbage-collection pass is deleting them.
+   */
+  Set<String> blobsStored(Map<String, Long> sizes, long now, long staleBefore);
+
+  /**
    * Claims up to {@code limit} blobs for deletion: those no version references, not touched since
    * {@code cutoff}, among {@code candidates} (or all when null), plus rows a dead pass left {@code
    * deleting} before {@code cutoff}. Returns each claimed digest with its size.

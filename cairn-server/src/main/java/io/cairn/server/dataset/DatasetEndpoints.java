@@ -62,6 +62,7 @@ public final class DatasetEndpoints {
           return o;
         });
     app.put(prefix + "/datasets/blobs/{sha256}", this::receive);
+    app.post(prefix + "/datasets/blobs/pack", this::receivePack);
     api.post(
         "/datasets/gc",
         (f, ctx) -> {
@@ -191,6 +192,21 @@ public final class DatasetEndpoints {
             .put("sha256", r.sha256())
             .put("size", r.size())
             .put("stored", r.stored())
+            .toString());
+  }
+
+  private void receivePack(Context ctx) {
+    DatasetService.PackReceipt r;
+    try (InputStream body = ctx.bodyInputStream()) {
+      r = datasets.receivePack(body);
+    } catch (java.io.IOException e) {
+      throw CairnException.invalid("The pack upload was cut short: %s", e.getMessage());
+    }
+    ctx.contentType("application/json");
+    ctx.result(
+        DatasetWire.F.objectNode()
+            .put("contents", r.contents())
+            .put("bytes", r.bytes())
             .toString());
   }
 

@@ -722,11 +722,25 @@ public final class SqlDatasetStore implements DatasetStore {
 
   @Override
   public boolean blobStored(String sha256, long size, long now, long staleBefore) {
-    // One statement: the upsert locks the existing row and decides on its latest version, so a pass
-    // claiming the row at the same time either comes first (and the row stays its own, unless
-    // stale) or finds the row touched now.
+    return blobsStored(Map.of(sha256, size), now, staleBefore).isEmpty();
+  }
+
+  @Override
+  public Set<String> blobsStored(Map<String, Long> sizes, long now, long staleBefore) {
+    if (sizes.isEmpty()) {
+      return Set.of();
+    }
+    // Sorted, so that concurrent writers lock shared rows in the same order.
+    List<String> digests = new ArrayList<>(new TreeSet<>(sizes.keySet()));
     return db.write(
-            tx ->
+        tx -> {
+          // One upsert per row (not a JDBC batch, whose counts drivers may leave unknown). It locks
+          // an existing row and decides on its latest version, so a pass claiming the row at the
+          // same time either comes first (and the row stays its own, unless stale) or finds it
+          // touched now.
+          Set<String> refused = new TreeSet<>();
+          for (String sha256 : digests) {
+            int n =
                 tx.update(
                     "INSERT INTO blobs (sha256, size, state, last_touched)"
                         + " VALUES (?, ?, 'present', ?)"
@@ -735,10 +749,15 @@ public final class SqlDatasetStore implements DatasetStore {
                         + db.dialect().greatest("blobs.last_touched", "excluded.last_touched")
                         + " WHERE blobs.state = 'present' OR blobs.last_touched < ?",
                     sha256,
-                    size,
+                    sizes.get(sha256),
                     now,
-                    staleBefore))
-        > 0;
+                    staleBefore);
+            if (n == 0) {
+              refused.add(sha256);
+            }
+          }
+          return refused;
+        });
   }
 
   /**

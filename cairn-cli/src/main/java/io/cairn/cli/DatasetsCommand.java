@@ -106,6 +106,12 @@ final class DatasetsCommand {
     int jobs;
 
     @Option(
+        names = "--rehash",
+        description =
+            "Hash every file again, ignoring the cache of files unchanged since the last push.")
+    boolean rehash;
+
+    @Option(
         names = {"-q", "--quiet"},
         description = "No progress bar.")
     boolean quiet;
@@ -121,6 +127,7 @@ final class DatasetsCommand {
               .message(message)
               .tags(tags)
               .allowUnchanged(allowUnchanged)
+              .rehash(rehash)
               .parallelism(jobs)
               .progress(bar);
       if (author != null) {

@@ -8,6 +8,7 @@ import io.cairn.core.dataset.Manifest;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,18 +104,65 @@ final class DatasetPull {
       AtomicLong done = new AtomicLong();
       progress.begin("downloading", todo.size(), total);
       try {
+        // Small files come in packs (one request for many), large ones alone. A task is an
+        // index into todo, or -1 - k for the k-th pack.
+        List<List<Planned>> packs = new ArrayList<>();
+        List<Integer> tasks = new ArrayList<>();
+        List<Planned> current = new ArrayList<>();
+        long currentBytes = 0;
+        for (int i = 0; i < todo.size(); i++) {
+          long size = todo.get(i).file().size();
+          if (size >= DatasetPush.PACK_FILE_LIMIT) {
+            tasks.add(i);
+            continue;
+          }
+          if (!current.isEmpty()
+              && (currentBytes + size > DatasetPush.PACK_BYTES
+                  || current.size() >= DatasetPush.PACK_FILES)) {
+            packs.add(current);
+            current = new ArrayList<>();
+            currentBytes = 0;
+          }
+          current.add(todo.get(i));
+          currentBytes += size;
+        }
+        if (!current.isEmpty()) {
+          packs.add(current);
+        }
+        for (int k = packs.size() - 1; k >= 0; k--) {
+          tasks.add(0, -1 - k);
+        }
+        LongConsumer got = n -> progress.progress(done.addAndGet(n));
         LocalFiles.forEach(
-            todo,
+            tasks,
             options.parallelism(),
             "download",
-            p ->
-                fetch(
-                    name,
-                    number,
-                    p.file(),
-                    p.target(),
-                    root,
-                    n -> progress.progress(done.addAndGet(n))));
+            i -> {
+              if (i >= 0) {
+                Planned p = todo.get(i);
+                fetch(name, number, p.file(), p.target(), root, got);
+                return;
+              }
+              Map<String, Planned> byPath = new LinkedHashMap<>();
+              packs.get(-1 - i).forEach(p -> byPath.put(p.file().path(), p));
+              datasets.downloadPack(
+                  name,
+                  number,
+                  List.copyOf(byPath.keySet()),
+                  (path, in) -> {
+                    Planned p = byPath.remove(path);
+                    if (p == null) {
+                      throw new CairnException(
+                          ErrorCode.INVALID_STATE, "The server sent '" + path + "', not asked for");
+                    }
+                    fromFrame(p.file(), p.target(), root, in, got);
+                  });
+              if (!byPath.isEmpty()) {
+                throw new CairnException(
+                    ErrorCode.INVALID_STATE,
+                    "The server's pack left out " + byPath.keySet().iterator().next());
+              }
+            });
       } finally {
         progress.end();
       }
@@ -158,6 +208,52 @@ final class DatasetPull {
 
   private void fetch(
       String name, long version, FileEntry file, Path target, Path root, LongConsumer got) {
+    Path temp = prepare(file, target, root);
+    boolean moved = false;
+    try {
+      LocalFiles.Hashed h = datasets.download(name, version, file.path(), temp, got);
+      moved = finish(file, temp, target, h);
+    } finally {
+      if (!moved) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  /** Writes one file from a pack frame's bytes, checked like a download. */
+  private void fromFrame(FileEntry file, Path target, Path root, InputStream in, LongConsumer got) {
+    Path temp = prepare(file, target, root);
+    boolean moved = false;
+    try {
+      java.security.MessageDigest md = Manifest.sha256();
+      long size = 0;
+      byte[] buffer = new byte[1 << 16];
+      try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+          md.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+          size += n;
+          got.accept(n);
+        }
+      } catch (IOException e) {
+        throw CairnException.invalid("Cannot write '%s': %s", file.path(), LocalFiles.describe(e));
+      }
+      moved =
+          finish(
+              file,
+              temp,
+              target,
+              new LocalFiles.Hashed(java.util.HexFormat.of().formatHex(md.digest()), size));
+    } finally {
+      if (!moved) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  /** Checks that {@code target}'s folder stays under {@code root} and makes a temp file in it. */
+  private static Path prepare(FileEntry file, Path target, Path root) {
     Path parent = target.getParent();
     try {
       Path existing = parent;
@@ -186,45 +282,44 @@ final class DatasetPull {
       throw CairnException.invalid("Cannot write '%s': %s is a folder", file.path(), target);
     }
     Path temp = parent.resolve(LocalFiles.PULL_TEMP_PREFIX + UUID.randomUUID() + ".part");
-    boolean moved = false;
     try {
-      try {
-        Files.createFile(temp);
-      } catch (IOException e) {
-        throw CairnException.invalid("Cannot write in %s: %s", parent, LocalFiles.describe(e));
-      }
-      LocalFiles.Hashed h = datasets.download(name, version, file.path(), temp, got);
-      if (!h.sha256().equals(file.sha256())) {
-        throw new CairnException(
-            ErrorCode.INVALID_STATE,
-            "file "
-                + file.path()
-                + " is corrupted on the server: expected sha256 "
-                + file.sha256()
-                + ", got "
-                + h.sha256()
-                + " ("
-                + h.size()
-                + " bytes; "
-                + file.size()
-                + " expected)");
-      }
-      try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        throw CairnException.invalid(
-            "Cannot move %s into place: %s", target, LocalFiles.describe(e));
-      }
-      moved = true;
-    } finally {
-      if (!moved) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException e) {
-          // a leftover .cairn-pull- file is skipped by push and replaced by the next pull
-        }
-      }
+      Files.createFile(temp);
+    } catch (IOException e) {
+      throw CairnException.invalid("Cannot write in %s: %s", parent, LocalFiles.describe(e));
+    }
+    return temp;
+  }
+
+  /** Moves a verified temp file into place; a digest that differs is the corruption error. */
+  private static boolean finish(FileEntry file, Path temp, Path target, LocalFiles.Hashed h) {
+    if (!h.sha256().equals(file.sha256())) {
+      throw new CairnException(
+          ErrorCode.INVALID_STATE,
+          "file "
+              + file.path()
+              + " is corrupted on the server: expected sha256 "
+              + file.sha256()
+              + ", got "
+              + h.sha256()
+              + " ("
+              + h.size()
+              + " bytes; "
+              + file.size()
+              + " expected)");
+    }
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw CairnException.invalid("Cannot move %s into place: %s", target, LocalFiles.describe(e));
+    }
+    return true;
+  }
+
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      // a leftover .cairn-pull- file is skipped by push and replaced by the next pull
     }
   }
 }

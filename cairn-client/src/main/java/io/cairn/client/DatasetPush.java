@@ -27,8 +27,8 @@ final class DatasetPush {
   /** Files smaller than this go in packs. */
   static final long PACK_FILE_LIMIT = 1 << 20;
 
-  static final long PACK_BYTES = 16 << 20;
-  static final int PACK_FILES = 2000;
+  static final long PACK_BYTES = 8 << 20;
+  static final int PACK_FILES = 500;
 
   private final DatasetsClient datasets;
 
@@ -44,7 +44,9 @@ final class DatasetPush {
     options.tags().forEach(DatasetPush::checkTag);
     ProgressListener progress = options.progress();
     List<LocalFile> local = LocalFiles.walk(fileOrFolder, progress::warning);
-    List<FileEntry> files = hash(local, progress);
+    HashCache cache = HashCache.of(fileOrFolder, options.rehash());
+    List<FileEntry> files = hash(local, progress, cache);
+    cache.save();
     Uploaded first = uploadMissing(local, files, options);
     DatasetsClient.Commit commit =
         new DatasetsClient.Commit(
@@ -82,12 +84,23 @@ final class DatasetPush {
 
   /** Every file's sha256, hashed on as many threads as there are processors. */
   static List<FileEntry> hash(List<LocalFile> local, ProgressListener progress) {
+    return hash(local, progress, HashCache.of(Path.of("."), true));
+  }
+
+  /** Every file's sha256: remembered by the cache when unchanged, else hashed in parallel. */
+  static List<FileEntry> hash(List<LocalFile> local, ProgressListener progress, HashCache cache) {
     FileEntry[] entries = new FileEntry[local.size()];
     List<Integer> indices = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < local.size(); i++) {
+      LocalFile f = local.get(i);
+      String known = cache.lookup(f.path(), f.file());
+      if (known != null) {
+        entries[i] = new FileEntry(f.path(), f.size(), known);
+        continue;
+      }
       indices.add(i);
-      total += local.get(i).size();
+      total += f.size();
     }
     AtomicLong done = new AtomicLong();
     ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[LocalFiles.BUFFER]);
@@ -104,6 +117,7 @@ final class DatasetPush {
                   LocalFiles.sha256(
                       f.file(), buffers.get(), n -> progress.progress(done.addAndGet(n)));
               entries[i] = new FileEntry(f.path(), h.size(), h.sha256());
+              cache.remember(f.path(), f.file(), h.sha256());
             } catch (IOException e) {
               throw CairnException.invalid("Cannot read %s: %s", f.file(), LocalFiles.describe(e));
             }
@@ -159,8 +173,9 @@ final class DatasetPush {
     if (!current.isEmpty()) {
       packs.add(current);
     }
-    for (int k = 0; k < packs.size(); k++) {
-      tasks.add(-1 - k);
+    // Packs first: their per-file costs then overlap with the streaming of the large files.
+    for (int k = packs.size() - 1; k >= 0; k--) {
+      tasks.add(0, -1 - k);
     }
     progress.begin("uploading", todo.size(), total);
     try {

@@ -577,6 +577,115 @@ public final class DatasetsClient {
    * Streams one file of a version into {@code temp} (created or truncated), hashing it on the way;
    * tried again on 503 and I/O errors. Returns the sha256 and size received.
    */
+  /** Receives the files of a pack download, one at a time, each as its own bounded stream. */
+  interface FrameHandler {
+    void accept(String path, InputStream content);
+  }
+
+  /**
+   * Downloads several files of a version in one request ({@code POST .../versions/{v}/pack}),
+   * handing each frame to {@code handler} in order. Tried again on 503 and connection errors until
+   * the first frame arrives; a pack cut short later fails (pull again to fetch what is missing).
+   */
+  void downloadPack(String name, long version, List<String> paths, FrameHandler handler) {
+    ObjectNode body = client.mapper().createObjectNode();
+    ArrayNode list = body.putArray("paths");
+    paths.forEach(list::add);
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(client.url(versionPath(name, Long.toString(version)) + "/pack")))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofMinutes(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<InputStream> r;
+      try {
+        r = client.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        if (attempt >= RETRIES) {
+          throw gaveUp("download " + paths.size() + " small files", e);
+        }
+        pause(attempt);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CairnException(ErrorCode.ABORTED, "Interrupted while downloading", e);
+      }
+      try (InputStream in = new java.io.BufferedInputStream(r.body(), 1 << 16)) {
+        if (r.statusCode() >= 400) {
+          String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          if (retryable(r.statusCode()) && attempt < RETRIES) {
+            pause(attempt);
+            continue;
+          }
+          client.answer(r.statusCode(), text);
+          throw unexpected(r.statusCode());
+        }
+        for (String header = line(in); header != null; header = line(in)) {
+          String[] parts = header.split(" ", -1);
+          if (parts.length != 3) {
+            throw new CairnException(ErrorCode.INVALID_STATE, "A malformed pack frame: " + header);
+          }
+          long size = Long.parseLong(parts[1]);
+          String path =
+              java.net.URLDecoder.decode(parts[2], java.nio.charset.StandardCharsets.UTF_8);
+          InputStream frame =
+              new java.io.FilterInputStream(in) {
+                long left = size;
+
+                @Override
+                public int read() throws IOException {
+                  if (left <= 0) {
+                    return -1;
+                  }
+                  int b = super.read();
+                  left -= b >= 0 ? 1 : 0;
+                  return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                  if (left <= 0) {
+                    return -1;
+                  }
+                  int n = super.read(b, off, (int) Math.min(len, left));
+                  left -= Math.max(n, 0);
+                  return n;
+                }
+
+                @Override
+                public void close() {
+                  // the pack's stream stays open for the next frame
+                }
+              };
+          handler.accept(path, frame);
+          frame.transferTo(OutputStream.nullOutputStream());
+        }
+        return;
+      } catch (IOException e) {
+        throw gaveUp("download " + paths.size() + " small files", e);
+      }
+    }
+  }
+
+  /** A pack header line, or null at the end. */
+  private static String line(InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
+    int b = in.read();
+    if (b < 0) {
+      return null;
+    }
+    while (b != '\n') {
+      if (b < 0 || out.size() > 8192) {
+        throw new IOException("the pack ended inside a header");
+      }
+      out.write(b);
+      b = in.read();
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   LocalFiles.Hashed download(String name, long version, String path, Path temp, LongConsumer got) {
     StringBuilder url =
         new StringBuilder(versionPath(name, Long.toString(version))).append("/files");

@@ -15,6 +15,7 @@ public final class PushOptions {
   private String author = System.getProperty("user.name");
   private final List<String> tags = new ArrayList<>();
   private boolean allowUnchanged;
+  private boolean rehash;
   private JsonNode metadata;
   private int parallelism = 4;
   private ProgressListener progress = ProgressListener.NONE;
@@ -37,6 +38,16 @@ public final class PushOptions {
   public PushOptions tags(List<String> tags) {
     this.tags.addAll(tags);
     return this;
+  }
+
+  /** Hash every file again instead of trusting the hash cache of unchanged files. */
+  public PushOptions rehash(boolean rehash) {
+    this.rehash = rehash;
+    return this;
+  }
+
+  public boolean rehash() {
+    return rehash;
   }
 
   public PushOptions allowUnchanged(boolean allowUnchanged) {

@@ -127,6 +127,20 @@ abstract class DatasetApiContract {
     assertThat(download.raw().body()).isEqualTo(train);
     assertThat(download.raw().headers().firstValue("X-Cairn-Sha256")).contains(sha256(train));
     assertThat(server().get(D + "/" + ds + "/versions/1/files/nope.csv").status()).isEqualTo(404);
+    ServerFixture.Answer pack =
+        server()
+            .post(
+                D + "/" + ds + "/versions/1/pack",
+                "{\"paths\": [\"README.md\", \"data/train.csv\"]}");
+    assertThat(pack.status()).isEqualTo(200);
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    expected.writeBytes((sha256(readme) + " " + readme.length + " README.md\n").getBytes());
+    expected.writeBytes(readme);
+    expected.writeBytes((sha256(train) + " " + train.length + " data%2Ftrain.csv\n").getBytes());
+    expected.writeBytes(train);
+    assertThat(pack.raw().body()).isEqualTo(expected.toByteArray());
+    assertThat(server().post(D + "/" + ds + "/versions/1/pack", "{\"paths\": [\"nope\"]}").status())
+        .isEqualTo(404);
 
     JsonNode dataset = ok(server().get(D + "/" + ds)).get("dataset");
     assertThat(dataset.get("latest_version").asLong()).isEqualTo(1);

@@ -855,10 +855,20 @@ public final class DatasetService {
     return size;
   }
 
+  private volatile boolean tempDirReady;
+
   private Path tempFile() {
     try {
-      Files.createDirectories(tempDir);
-      return Files.createTempFile(tempDir, "blob-", ".part");
+      if (!tempDirReady) {
+        Files.createDirectories(tempDir);
+        tempDirReady = true;
+      }
+      try {
+        return Files.createTempFile(tempDir, "blob-", ".part");
+      } catch (java.nio.file.NoSuchFileException e) {
+        Files.createDirectories(tempDir); // removed while running: make it again
+        return Files.createTempFile(tempDir, "blob-", ".part");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -99,6 +99,7 @@ public final class DatasetEndpoints {
         "/datasets/{name}/versions/{ref}",
         (f, ctx) -> DatasetWire.details(datasets.details(Workspace.of(ctx), ref(ctx))));
     app.get(prefix + "/datasets/{name}/versions/{ref}/files/<path>", this::download);
+    app.post(prefix + "/datasets/{name}/versions/{ref}/pack", this::downloadPack);
     api.delete(
         "/datasets/{name}/versions/{ref}",
         (f, ctx) ->
@@ -208,6 +209,70 @@ public final class DatasetEndpoints {
             .put("contents", r.contents())
             .put("bytes", r.bytes())
             .toString());
+  }
+
+  /**
+   * Several files of a version in one answer, framed as pack uploads are: {@code <sha256> <size>
+   * <URL-encoded path>\n} and the bytes, in the order asked. The body is {@code {"paths": [...]}}.
+   */
+  private void downloadPack(Context ctx) throws java.io.IOException {
+    com.fasterxml.jackson.databind.JsonNode body;
+    try {
+      body = DatasetWire.SNAKE_READER.readTree(ctx.bodyInputStream());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw CairnException.invalid("The body must be JSON: {\"paths\": [...]}");
+    }
+    Fields f = Fields.ofJson(body);
+    List<String> paths = f.strings("paths");
+    if (paths.size() > 100_000) {
+      throw CairnException.invalid("Ask for at most 100000 files at a time.");
+    }
+    java.util.Map<String, DatasetFile> byPath = new java.util.HashMap<>();
+    for (DatasetFile file : datasets.files(Workspace.of(ctx), ref(ctx))) {
+      byPath.put(file.path(), file);
+    }
+    List<DatasetFile> wanted = new ArrayList<>();
+    for (String path : paths) {
+      DatasetFile file = byPath.get(path);
+      if (file == null) {
+        throw CairnException.notFound("Dataset %s has no file '%s'.", ref(ctx), path);
+      }
+      wanted.add(file);
+    }
+    java.util.Iterator<DatasetFile> next = wanted.iterator();
+    java.util.Enumeration<InputStream> parts =
+        new java.util.Enumeration<>() {
+          private InputStream pendingBlob;
+
+          @Override
+          public boolean hasMoreElements() {
+            return pendingBlob != null || next.hasNext();
+          }
+
+          @Override
+          public InputStream nextElement() {
+            if (pendingBlob != null) {
+              InputStream blob = pendingBlob;
+              pendingBlob = null;
+              return blob;
+            }
+            DatasetFile file = next.next();
+            pendingBlob = datasets.open(file.sha256());
+            String header =
+                file.sha256()
+                    + " "
+                    + file.size()
+                    + " "
+                    + java.net.URLEncoder.encode(
+                        file.path(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "\n";
+            return new java.io.ByteArrayInputStream(
+                header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          }
+        };
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.contentType("application/octet-stream");
+    ctx.result(new java.io.SequenceInputStream(parts));
   }
 
   private void download(Context ctx) {

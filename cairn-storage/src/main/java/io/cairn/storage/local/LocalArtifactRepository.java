@@ -44,11 +44,15 @@ public final class LocalArtifactRepository implements ArtifactRepository {
 
   private final Path root;
 
+  /** The permissions a file written here gets (as the umask decides), or null without POSIX. */
+  private final Set<PosixFilePermission> sourcePermissions;
+
   /** Creates the folder when missing. Fails with INVALID_STATE when it cannot be written. */
   public LocalArtifactRepository(Path root) {
     try {
       Files.createDirectories(root);
       this.root = root.toRealPath();
+      this.sourcePermissions = newFilePermissions(this.root);
     } catch (IOException e) {
       throw new CairnException(
           ErrorCode.INVALID_STATE,
@@ -222,17 +226,22 @@ public final class LocalArtifactRepository implements ArtifactRepository {
       if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw CairnException.invalid("Invalid artifact path '%s': it is a directory", file);
       }
+      // Same file system: one atomic rename of the source onto the target, with the store's
+      // usual permissions (creating files is what costs most when many small ones arrive).
+      try {
+        if (sourcePermissions != null) {
+          Files.setPosixFilePermissions(source, sourcePermissions);
+        }
+        long size = Files.size(source);
+        Files.move(
+            source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return size;
+      } catch (AtomicMoveNotSupportedException e) {
+        // another file system: copy into a reserved file beside the target, then rename
+      }
       temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
       Files.createFile(temp);
-      Set<PosixFilePermission> permissions = posixPermissions(temp);
-      try {
-        Files.move(source, temp, StandardCopyOption.ATOMIC_MOVE);
-        if (permissions != null) {
-          Files.setPosixFilePermissions(temp, permissions);
-        }
-      } catch (AtomicMoveNotSupportedException e) {
-        copyInto(source, temp);
-      }
+      copyInto(source, temp);
       long written = Files.size(temp);
       try {
         Files.move(
@@ -252,6 +261,16 @@ public final class LocalArtifactRepository implements ArtifactRepository {
     } catch (RuntimeException e) {
       deleteQuietly(temp);
       throw e;
+    }
+  }
+
+  private static Set<PosixFilePermission> newFilePermissions(Path root) throws IOException {
+    Path probe = root.resolve(TEMP_PREFIX + UUID.randomUUID());
+    Files.createFile(probe);
+    try {
+      return posixPermissions(probe);
+    } finally {
+      Files.deleteIfExists(probe);
     }
   }
 

@@ -222,13 +222,17 @@ final class DatasetPull {
 
   /** Writes one file from a pack frame's bytes, checked like a download. */
   private void fromFrame(FileEntry file, Path target, Path root, InputStream in, LongConsumer got) {
-    Path temp = prepare(file, target, root);
+    Path temp = tempName(file, target, root);
     boolean moved = false;
     try {
       java.security.MessageDigest md = Manifest.sha256();
       long size = 0;
       byte[] buffer = new byte[1 << 16];
-      try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+      try (java.io.OutputStream out =
+          Files.newOutputStream(
+              temp,
+              java.nio.file.StandardOpenOption.CREATE_NEW,
+              java.nio.file.StandardOpenOption.WRITE)) {
         int n;
         while ((n = in.read(buffer)) > 0) {
           md.update(buffer, 0, n);
@@ -252,9 +256,30 @@ final class DatasetPull {
     }
   }
 
+  /** Folders already checked to lie under the root (and made), so each is checked once a pull. */
+  private final Set<Path> checkedFolders = ConcurrentHashMap.newKeySet();
+
   /** Checks that {@code target}'s folder stays under {@code root} and makes a temp file in it. */
-  private static Path prepare(FileEntry file, Path target, Path root) {
+  private Path prepare(FileEntry file, Path target, Path root) {
+    Path temp = tempName(file, target, root);
+    try {
+      Files.createFile(temp);
+    } catch (IOException e) {
+      throw CairnException.invalid(
+          "Cannot write in %s: %s", temp.getParent(), LocalFiles.describe(e));
+    }
+    return temp;
+  }
+
+  /**
+   * Checks that {@code target}'s folder stays under {@code root}, making it, and names a temp file
+   * in it (not yet created).
+   */
+  private Path tempName(FileEntry file, Path target, Path root) {
     Path parent = target.getParent();
+    if (checkedFolders.contains(parent)) {
+      return parent.resolve(LocalFiles.PULL_TEMP_PREFIX + UUID.randomUUID() + ".part");
+    }
     try {
       Path existing = parent;
       while (existing != null && !Files.exists(existing)) {
@@ -281,13 +306,8 @@ final class DatasetPull {
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw CairnException.invalid("Cannot write '%s': %s is a folder", file.path(), target);
     }
-    Path temp = parent.resolve(LocalFiles.PULL_TEMP_PREFIX + UUID.randomUUID() + ".part");
-    try {
-      Files.createFile(temp);
-    } catch (IOException e) {
-      throw CairnException.invalid("Cannot write in %s: %s", parent, LocalFiles.describe(e));
-    }
-    return temp;
+    checkedFolders.add(parent);
+    return parent.resolve(LocalFiles.PULL_TEMP_PREFIX + UUID.randomUUID() + ".part");
   }
 
   /** Moves a verified temp file into place; a digest that differs is the corruption error. */

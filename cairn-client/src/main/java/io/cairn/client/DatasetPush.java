@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * A push: walk, hash in parallel, ask which contents are missing, upload those in parallel, commit;
@@ -22,8 +21,6 @@ import java.util.regex.Pattern;
  * missing once more and commit again.
  */
 final class DatasetPush {
-  private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$");
-
   /** Files smaller than this go in packs. */
   static final long PACK_FILE_LIMIT = 1 << 20;
 
@@ -227,15 +224,6 @@ final class DatasetPush {
   }
 
   static void checkTag(String tag) {
-    if (tag == null || !TAG.matcher(tag).matches()) {
-      throw CairnException.invalid(
-          "Invalid tag '%s': use 1 to 255 letters, digits, '.', '_' or '-', starting with a letter"
-              + " or digit.",
-          tag);
-    }
-    if (tag.chars().allMatch(Character::isDigit) || tag.equals("latest")) {
-      throw CairnException.invalid(
-          "Invalid tag '%s': a number or 'latest' would be read as a version.", tag);
-    }
+    DatasetService.checkTag(tag);
   }
 }

@@ -674,10 +674,17 @@ public final class DatasetService {
   private void requireStored(List<DatasetFile> files) {
     Set<String> shas = new LinkedHashSet<>();
     files.forEach(f -> shas.add(f.sha256()));
-    Map<String, Long> sizes = store.blobSizes(shas);
+    checkStored(files, store.blobSizes(shas));
+  }
+
+  /**
+   * Refuses files whose content is not among {@code storedSizes} (RESOURCE_DOES_NOT_EXIST naming
+   * them, so clients upload them and commit again) or is stored with another size.
+   */
+  public static void checkStored(List<DatasetFile> files, Map<String, Long> storedSizes) {
     List<String> missing = new ArrayList<>();
     for (DatasetFile f : files) {
-      Long size = sizes.get(f.sha256());
+      Long size = storedSizes.get(f.sha256());
       if (size == null) {
         missing.add(f.path() + " (" + f.sha256() + ")");
       } else if (size != f.size()) {
@@ -747,7 +754,7 @@ public final class DatasetService {
     }
   }
 
-  static void checkTag(String tag) {
+  public static void checkTag(String tag) {
     if (tag == null || !NAME.matcher(tag).matches()) {
       throw CairnException.invalid(
           "Invalid tag '%s': use 1 to 255 letters, digits, '.', '_' or '-', starting with a letter"

@@ -281,21 +281,7 @@ public final class SqlDatasetStore implements DatasetStore {
                   .orElseThrow();
           // Touching locks each present blob's row until commit; a pass cannot claim it meanwhile,
           // and a row a pass already claimed is not present, so it is reported missing.
-          Map<String, Long> stored = touchPresent(tx, shas, now);
-          List<String> missing = new ArrayList<>();
-          for (DatasetFile f : files) {
-            Long size = stored.get(f.sha256());
-            if (size == null) {
-              missing.add(f.path() + " (" + f.sha256() + ")");
-            } else if (size != f.size()) {
-              throw CairnException.invalid(
-                  "File '%s' is listed with %d bytes, but its content %s has %d.",
-                  f.path(), f.size(), f.sha256(), size);
-            }
-          }
-          if (!missing.isEmpty()) {
-            throw DatasetService.missingBlobs(missing);
-          }
+          DatasetService.checkStored(files, touchPresent(tx, shas, now));
           tx.update(
               "INSERT INTO managed_dataset_versions (dataset_id, version, message, author, parent,"
                   + " creation_time, digest, file_count, total_bytes, metadata, deprecated)"

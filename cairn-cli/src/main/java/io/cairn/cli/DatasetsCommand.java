@@ -98,12 +98,7 @@ final class DatasetsCommand {
         description = "Make a version even when the files equal the latest version's.")
     boolean allowUnchanged;
 
-    @Option(
-        names = {"-j", "--jobs"},
-        defaultValue = "4",
-        paramLabel = "N",
-        description = "Uploads at once (default ${DEFAULT-VALUE}).")
-    int jobs;
+    @Mixin Transfers transfers;
 
     @Option(
         names = "--rehash",
@@ -111,24 +106,16 @@ final class DatasetsCommand {
             "Hash every file again, ignoring the cache of files unchanged since the last push.")
     boolean rehash;
 
-    @Option(
-        names = {"-q", "--quiet"},
-        description = "No progress bar.")
-    boolean quiet;
-
     @Override
     void run(DatasetsClient datasets) {
-      if (jobs < 1) {
-        throw CairnException.invalid("--jobs must be at least 1");
-      }
-      ProgressBar bar = ProgressBar.forConsole(quiet);
+      ProgressBar bar = transfers.bar();
       PushOptions options =
           new PushOptions()
               .message(message)
               .tags(tags)
               .allowUnchanged(allowUnchanged)
               .rehash(rehash)
-              .parallelism(jobs)
+              .parallelism(transfers.jobs())
               .progress(bar);
       if (author != null) {
         options.author(author);
@@ -159,6 +146,32 @@ final class DatasetsCommand {
     }
   }
 
+  /** The options push and pull share. */
+  static final class Transfers {
+    @Option(
+        names = {"-j", "--jobs"},
+        defaultValue = "4",
+        paramLabel = "N",
+        description = "Transfers at once (default ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "No progress bar.")
+    boolean quiet;
+
+    int jobs() {
+      if (jobs < 1) {
+        throw CairnException.invalid("--jobs must be at least 1");
+      }
+      return jobs;
+    }
+
+    ProgressBar bar() {
+      return ProgressBar.forConsole(quiet);
+    }
+  }
+
   @Command(
       name = "pull",
       mixinStandardHelpOptions = true,
@@ -176,29 +189,16 @@ final class DatasetsCommand {
         description = "The folder (default: ./NAME).")
     Path dir;
 
-    @Option(
-        names = {"-j", "--jobs"},
-        defaultValue = "4",
-        paramLabel = "N",
-        description = "Downloads at once (default ${DEFAULT-VALUE}).")
-    int jobs;
-
-    @Option(
-        names = {"-q", "--quiet"},
-        description = "No progress bar.")
-    boolean quiet;
+    @Mixin Transfers transfers;
 
     @Override
     void run(DatasetsClient datasets) {
-      if (jobs < 1) {
-        throw CairnException.invalid("--jobs must be at least 1");
-      }
       Path target = dir != null ? dir : Path.of(Ref.parse(ref).name());
       PullResult r =
           datasets.pull(
               ref,
               target,
-              new PullOptions().parallelism(jobs).progress(ProgressBar.forConsole(quiet)));
+              new PullOptions().parallelism(transfers.jobs()).progress(transfers.bar()));
       if (server.json) {
         server.printJson(snakeCase(r));
       } else {

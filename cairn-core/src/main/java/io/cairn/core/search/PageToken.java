@@ -16,6 +16,53 @@ public final class PageToken {
 
   private PageToken() {}
 
+  private static final Pattern AFTER =
+      Pattern.compile(
+          "^\\{\\s*\"after\"\\s*:\\s*\\[(-?\\d{1,19}(?:\\s*,\\s*-?\\d{1,19}){0,7})]\\s*}$");
+
+  /**
+   * A keyset token: the sort key of the last row of a page, as integers ({@code {"after": [...]}}),
+   * so the next page starts with an index seek instead of skipping rows.
+   */
+  public static String encodeAfter(long... key) {
+    StringBuilder json = new StringBuilder("{\"after\": [");
+    for (int i = 0; i < key.length; i++) {
+      json.append(i == 0 ? "" : ", ").append(key[i]);
+    }
+    json.append("]}");
+    return Base64.getUrlEncoder().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The sort key a keyset token holds, or null for no token or an offset token (which {@link
+   * #decode} reads); a token of neither form is INVALID_PARAMETER_VALUE.
+   */
+  public static long[] decodeAfter(String token, int length) {
+    if (token == null || token.isEmpty()) {
+      return null;
+    }
+    try {
+      byte[] bytes = token.length() > 400 ? null : decodeBase64(token);
+      if (bytes != null) {
+        Matcher m = AFTER.matcher(new String(bytes, StandardCharsets.UTF_8));
+        if (m.matches()) {
+          String[] parts = m.group(1).split("\\s*,\\s*");
+          if (parts.length == length) {
+            long[] key = new long[length];
+            for (int i = 0; i < length; i++) {
+              key[i] = Long.parseLong(parts[i]);
+            }
+            return key;
+          }
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // not a keyset token: decode() decides
+    }
+    decode(token); // an offset token passes; anything else is refused here
+    return null;
+  }
+
   public static String encode(long offset) {
     String json = "{\"offset\": " + offset + "}";
     return Base64.getUrlEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));

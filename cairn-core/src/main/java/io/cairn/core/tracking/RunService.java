@@ -156,9 +156,28 @@ public final class RunService {
     }
     info(runId);
     int limit = Validation.maxResults(maxResults, Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 1);
-    long offset = PageToken.decode(pageToken);
-    List<Metric> points = store.getMetricHistory(runId, key, limit + 1, offset);
-    return Page.cut(points, limit, offset);
+    // Pages continue after the last point's sort key (step, timestamp, value, NaN flag): an index
+    // seek, however deep the page. Offset tokens (MLflow's form) are still read.
+    long[] after = PageToken.decodeAfter(pageToken, 4);
+    long offset = after == null ? PageToken.decode(pageToken) : 0;
+    HistoryCursor cursor =
+        after == null
+            ? null
+            : new HistoryCursor(
+                after[0], after[1], Double.longBitsToDouble(after[2]), after[3] != 0);
+    List<Metric> points = store.getMetricHistory(runId, key, limit + 1, offset, cursor);
+    if (points.size() <= limit) {
+      return new Page<>(points, null);
+    }
+    Metric last = points.get(limit - 1);
+    boolean nan = Double.isNaN(last.value());
+    String next =
+        PageToken.encodeAfter(
+            last.step(),
+            last.timestamp(),
+            Double.doubleToLongBits(nan ? 0.0 : last.value()),
+            nan ? 1 : 0);
+    return new Page<>(points.subList(0, limit), next);
   }
 
   public List<Metric> metricHistoryBulkInterval(

@@ -40,7 +40,12 @@ public interface RunStore {
       long offset);
 
   /** Points of one metric ordered by step, timestamp and value. */
-  List<Metric> getMetricHistory(String runId, String key, int limit, long offset);
+  /**
+   * A page of a metric's history ordered by step, timestamp, value and NaN flag: after {@code
+   * cursor} when given, else skipping {@code offset} points.
+   */
+  List<Metric> getMetricHistory(
+      String runId, String key, int limit, long offset, HistoryCursor cursor);
 
   /**
    * Per run, the points of one metric with {@code startStep <= step <= endStep} (null: no bound),

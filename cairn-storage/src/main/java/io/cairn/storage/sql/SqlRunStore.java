@@ -5,6 +5,7 @@ import io.cairn.core.error.CairnException;
 import io.cairn.core.search.Filter;
 import io.cairn.core.search.OrderBy;
 import io.cairn.core.tracking.DatasetInput;
+import io.cairn.core.tracking.HistoryCursor;
 import io.cairn.core.tracking.LifecycleStage;
 import io.cairn.core.tracking.Metric;
 import io.cairn.core.tracking.ModelOutput;
@@ -191,12 +192,23 @@ public final class SqlRunStore implements RunStore {
   }
 
   @Override
-  public List<Metric> getMetricHistory(String runId, String key, int limit, long offset) {
+  public List<Metric> getMetricHistory(
+      String runId, String key, int limit, long offset, HistoryCursor cursor) {
+    // The primary key (run_uuid, key, step, timestamp, value, is_nan) serves both forms: a keyset
+    // page is an index seek; an offset page (MLflow's tokens) skips rows.
+    String where = cursor == null ? "" : " AND (step, timestamp, value, is_nan) > (?, ?, ?, ?)";
+    List<Object> args = new ArrayList<>(List.of(runId, key));
+    if (cursor != null) {
+      args.addAll(List.of(cursor.step(), cursor.timestamp(), cursor.value(), cursor.nan()));
+    }
+    args.add(limit);
+    args.add(offset);
     return db.read(
         tx ->
             tx.query(
                 "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ?"
-                    + " ORDER BY step, timestamp, value LIMIT ? OFFSET ?",
+                    + where
+                    + " ORDER BY step, timestamp, value, is_nan LIMIT ? OFFSET ?",
                 rs ->
                     new Metric(
                         key,
@@ -207,10 +219,7 @@ public final class SqlRunStore implements RunStore {
                         null,
                         null,
                         null),
-                runId,
-                key,
-                limit,
-                offset));
+                args.toArray()));
   }
 
   @Override

@@ -59,7 +59,9 @@ class ProtectedDataIT {
     return Poisons.any();
   }
 
-  /** Every hand-written poisoned call, each time, so none depends on the random draw. */
+  /**
+   * Every hand-written poisoned call and bad row, each time, so none depends on the random draw.
+   */
   @Property(generation = GenerationMode.EXHAUSTIVE)
   void everyListedInvalidCall_isRefusedWhole(@ForAll("listed") Draft d) {
     invalidWrite_toStoredData_isRefusedWhole(d);
@@ -69,6 +71,10 @@ class ProtectedDataIT {
   Arbitrary<Draft> listed() {
     List<Draft> all = new ArrayList<>(Poisons.singles());
     all.addAll(Poisons.overLimit());
+    // every bad row, once, in the middle of a batch of valid ones
+    Poisons.METRICS.forEach(row -> all.add(Poisons.batch("metrics", row, 2, 1)));
+    Poisons.PARAMS.forEach(row -> all.add(Poisons.batch("params", row, 2, 1)));
+    Poisons.TAGS.forEach(row -> all.add(Poisons.batch("tags", row, 2, 1)));
     return Arbitraries.of(all);
   }
 

@@ -17,11 +17,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -699,40 +697,47 @@ public final class DatasetsClient {
             .build();
     byte[] buffer = new byte[LocalFiles.BUFFER];
     for (int attempt = 0; ; attempt++) {
-      long received = 0;
+      AtomicLong received = new AtomicLong();
+      // A good answer goes straight to the file through the client's own file channel (about
+      // twice as fast as reading an InputStream), and is hashed from there afterwards; an error
+      // answer is read as text.
+      HttpResponse.BodyHandler<String> handler =
+          info ->
+              info.statusCode() >= 400
+                  ? HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8)
+                  : new CountingSubscriber<>(
+                      HttpResponse.BodySubscribers.mapping(
+                          HttpResponse.BodySubscribers.ofFile(
+                              temp,
+                              StandardOpenOption.CREATE,
+                              StandardOpenOption.TRUNCATE_EXISTING,
+                              StandardOpenOption.WRITE),
+                          written -> (String) null),
+                      n -> {
+                        received.addAndGet(n);
+                        got.accept(n);
+                      });
       try {
-        HttpResponse<InputStream> r =
-            client.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<String> r = client.http().send(request, handler);
         if (r.statusCode() >= 400) {
-          String body;
-          try (InputStream in = r.body()) {
-            body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-          }
           if (retryable(r.statusCode()) && attempt < RETRIES) {
             pause(attempt);
             continue;
           }
-          client.answer(r.statusCode(), body); // throws the server's error
+          client.answer(r.statusCode(), r.body()); // throws the server's error
           throw unexpected(r.statusCode());
         }
-        MessageDigest md = Manifest.sha256();
-        try (InputStream in = r.body();
-            OutputStream out = openLocal(temp)) {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            md.update(buffer, 0, n);
-            writeLocal(out, buffer, n, temp);
-            received += n;
-            got.accept(n);
-          }
+        try {
+          return LocalFiles.sha256(temp, buffer, n -> {});
+        } catch (IOException e) {
+          throw new LocalWriteFailed(e);
         }
-        return new LocalFiles.Hashed(HexFormat.of().formatHex(md.digest()), received);
       } catch (LocalWriteFailed e) {
-        got.accept(-received);
+        got.accept(-received.get());
         throw CairnException.invalid(
             "Cannot write %s: %s", temp, LocalFiles.describe((IOException) e.getCause()));
       } catch (IOException e) {
-        got.accept(-received);
+        got.accept(-received.get());
         if (attempt >= RETRIES) {
           throw gaveUp("download " + path, e);
         }
@@ -744,30 +749,51 @@ public final class DatasetsClient {
     }
   }
 
+  /** A body subscriber that reports the size of each buffer it passes on. */
+  private static final class CountingSubscriber<T> implements HttpResponse.BodySubscriber<T> {
+    private final HttpResponse.BodySubscriber<T> inner;
+    private final LongConsumer counted;
+
+    CountingSubscriber(HttpResponse.BodySubscriber<T> inner, LongConsumer counted) {
+      this.inner = inner;
+      this.counted = counted;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<T> getBody() {
+      return inner.getBody();
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      inner.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      long n = 0;
+      for (ByteBuffer b : item) {
+        n += b.remaining();
+      }
+      inner.onNext(item);
+      counted.accept(n);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      inner.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      inner.onComplete();
+    }
+  }
+
   /** A failure writing a local file, told apart from a failure reading from the server. */
   private static final class LocalWriteFailed extends RuntimeException {
     LocalWriteFailed(IOException cause) {
       super(cause);
-    }
-  }
-
-  private static OutputStream openLocal(Path temp) {
-    try {
-      return Files.newOutputStream(
-          temp,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new LocalWriteFailed(e);
-    }
-  }
-
-  private static void writeLocal(OutputStream out, byte[] buffer, int n, Path temp) {
-    try {
-      out.write(buffer, 0, n);
-    } catch (IOException e) {
-      throw new LocalWriteFailed(e);
     }
   }
 

@@ -425,6 +425,17 @@ abstract class DatasetApiContract {
   }
 
   @Test
+  void list_nameContains_takesWildcardCharactersLiterally() {
+    String tag = name("lit").replace('-', 'x');
+    ok(server().post(D, "{\"name\": \"" + tag + "_a\"}"));
+    ok(server().post(D, "{\"name\": \"" + tag + "Za\"}"));
+    JsonNode found = ok(server().get(D + "?name_contains=" + tag + "_"));
+    assertThat(found.get("datasets")).hasSize(1);
+    assertThat(found.at("/datasets/0/name").asText()).isEqualTo(tag + "_a");
+    assertThat(ok(server().get(D + "?name_contains=" + tag)).get("datasets")).hasSize(2);
+  }
+
+  @Test
   void deleteDataset_removesEverythingUnused() {
     String ds = name("whole");
     byte[] a = ("whole " + ds).getBytes(StandardCharsets.UTF_8);

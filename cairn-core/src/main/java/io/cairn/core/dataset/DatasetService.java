@@ -88,7 +88,8 @@ public final class DatasetService {
     long offset = PageToken.decode(pageToken);
     String like = null;
     if (nameContains != null && !nameContains.isEmpty()) {
-      like = "%" + nameContains.replace("%", "").replace("_", "") + "%";
+      String literal = nameContains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+      like = "%" + literal + "%";
     }
     return Page.cut(store.listDatasets(workspace, like, limit + 1, offset), limit, offset);
   }
@@ -297,11 +298,7 @@ public final class DatasetService {
       if (state == DatasetStore.BlobState.PRESENT && blobs.size(sha256) == size) {
         return new BlobReceipt(sha256, size, false);
       }
-      if (pathHint != null) {
-        TableFormat.of(pathHint)
-            .filter(f -> store.profiles(List.of(sha256)).isEmpty())
-            .ifPresent(f -> store.saveProfile(sha256, profiler.profile(temp, f)));
-      }
+      profileOnArrival(sha256, pathHint, temp);
       blobs.put(sha256, temp);
       if (!store.blobStored(sha256, size, clock.millis(), clock.millis() - STALE_CLAIM_MILLIS)) {
         throw beingCollected(sha256);
@@ -360,11 +357,7 @@ public final class DatasetService {
                 "Pack frame %d (%s): the body ended after %d of %d bytes.",
                 frame, sha256, got, size);
           }
-          if (hint != null) {
-            TableFormat.of(hint)
-                .filter(f -> store.profiles(List.of(sha256)).isEmpty())
-                .ifPresent(f -> store.saveProfile(sha256, profiler.profile(temp, f)));
-          }
+          profileOnArrival(sha256, hint, temp);
           blobs.put(sha256, temp);
         } finally {
           deleteQuietly(temp);
@@ -382,6 +375,17 @@ public final class DatasetService {
       }
     }
     return new PackReceipt(received.size(), bytes);
+  }
+
+  /**
+   * Profiles a verified upload that the path it is pushed under names a table, once per content.
+   */
+  private void profileOnArrival(String sha256, String pathHint, Path verified) {
+    if (pathHint != null) {
+      TableFormat.of(pathHint)
+          .filter(f -> store.profiles(List.of(sha256)).isEmpty())
+          .ifPresent(f -> store.saveProfile(sha256, profiler.profile(verified, f)));
+    }
   }
 
   /** The next header line, or null at the end of the body. */
@@ -538,9 +542,9 @@ public final class DatasetService {
     if (fb.isEmpty() || fa.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, TableProfile> profiles = profilesOf(List.of(before, after));
-    TableProfile pb = profiles.get(before.path());
-    TableProfile pa = profiles.get(after.path() + "\u0000after");
+    Map<String, TableProfile> profiles = store.profiles(List.of(before.sha256(), after.sha256()));
+    TableProfile pb = profiles.get(before.sha256());
+    TableProfile pa = profiles.get(after.sha256());
     if (pb == null || pa == null || pb.error() != null || pa.error() != null) {
       String error = pb != null && pb.error() != null ? pb.error() : pa != null ? pa.error() : null;
       return Optional.of(
@@ -610,10 +614,7 @@ public final class DatasetService {
 
   // Profiles
 
-  /**
-   * Profiles of the table files among these, by path (a second file at the same path by path + NUL
-   * + "after").
-   */
+  /** Profiles of the table files among these, by path. */
   private Map<String, TableProfile> profilesOf(List<DatasetFile> files) {
     List<String> shas = new ArrayList<>();
     for (DatasetFile f : files) {
@@ -626,8 +627,7 @@ public final class DatasetService {
     for (DatasetFile f : files) {
       TableProfile p = bySha.get(f.sha256());
       if (p != null) {
-        String key = out.containsKey(f.path()) ? f.path() + "\u0000after" : f.path();
-        out.put(key, p);
+        out.put(f.path(), p);
       }
     }
     return out;

@@ -26,7 +26,9 @@ public interface DatasetStore {
 
   void updateDataset(String workspace, String name, DatasetInfo info, long now);
 
-  /** Datasets by name; {@code nameLike} is a SQL LIKE pattern or null for all. */
+  /**
+   * Datasets by name; {@code nameLike} is a SQL LIKE pattern (escape: backslash) or null for all.
+   */
   List<Dataset> listDatasets(String workspace, String nameLike, int limit, long offset);
 
   /** Deletes a dataset with all its versions; returns the sha256 digests they referenced. */

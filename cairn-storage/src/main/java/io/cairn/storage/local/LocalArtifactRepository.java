@@ -7,7 +7,6 @@ import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -198,10 +197,10 @@ public final class LocalArtifactRepository implements ArtifactRepository {
   }
 
   /**
-   * Moves a local file into place: renamed into a reserved temporary file beside the target (which
-   * gives it the permissions a new file in the store gets), then renamed over the target, both
-   * atomically. When the file lies on another file system it is copied into the reserved file
-   * instead, and left where it was. The source must be a regular file; no link is followed.
+   * Moves a local file into place with one atomic rename, giving it the permissions a new file in
+   * the store gets. When the file lies on another file system it is copied in as {@link #write}
+   * does (a reserved temporary file, then a rename) and left where it was. The source must be a
+   * regular file; no link is followed.
    */
   @Override
   public long writeFile(ArtifactPath file, Path source) {
@@ -219,48 +218,26 @@ public final class LocalArtifactRepository implements ArtifactRepository {
       throw failure("write", file, e);
     }
     Path target = resolve(file);
-    Path temp = null;
     try {
       Files.createDirectories(target.getParent());
       resolve(file); // re-check: a link may have appeared while creating the parents
       if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw CairnException.invalid("Invalid artifact path '%s': it is a directory", file);
       }
-      // Same file system: one atomic rename of the source onto the target, with the store's
-      // usual permissions (creating files is what costs most when many small ones arrive).
-      try {
-        if (sourcePermissions != null) {
-          Files.setPosixFilePermissions(source, sourcePermissions);
-        }
-        long size = Files.size(source);
-        Files.move(
-            source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return size;
-      } catch (AtomicMoveNotSupportedException e) {
-        // another file system: copy into a reserved file beside the target, then rename
+      if (sourcePermissions != null) {
+        Files.setPosixFilePermissions(source, sourcePermissions);
       }
-      temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
-      Files.createFile(temp);
-      copyInto(source, temp);
-      long written = Files.size(temp);
-      try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      return written;
-    } catch (IOException | UncheckedIOException e) {
-      deleteQuietly(temp);
-      if (e instanceof java.nio.file.FileAlreadyExistsException
-          || e instanceof java.nio.file.NotDirectoryException) {
-        throw CairnException.invalid(
-            "Invalid artifact path '%s': a file stands where a directory is needed", file);
-      }
-      throw failure("write", file, e instanceof IOException io ? io : new IOException(e));
-    } catch (RuntimeException e) {
-      deleteQuietly(temp);
-      throw e;
+      long size = Files.size(source);
+      Files.move(
+          source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return size;
+    } catch (AtomicMoveNotSupportedException e) {
+      return ArtifactRepository.super.writeFile(file, source);
+    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+      throw CairnException.invalid(
+          "Invalid artifact path '%s': a file stands where a directory is needed", file);
+    } catch (IOException e) {
+      throw failure("write", file, e);
     }
   }
 
@@ -279,20 +256,6 @@ public final class LocalArtifactRepository implements ArtifactRepository {
     PosixFileAttributeView view =
         Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     return view == null ? null : view.readAttributes().permissions();
-  }
-
-  /** Copies a regular file's bytes into an existing file, following no link at either end. */
-  private static void copyInto(Path source, Path target) throws IOException {
-    try (InputStream in =
-            Files.newInputStream(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        OutputStream out =
-            Files.newOutputStream(
-                target,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                LinkOption.NOFOLLOW_LINKS)) {
-      in.transferTo(out);
-    }
   }
 
   @Override

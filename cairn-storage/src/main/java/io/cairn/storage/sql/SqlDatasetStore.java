@@ -171,7 +171,7 @@ public final class SqlDatasetStore implements DatasetStore {
     args.add(workspace);
     String where = " WHERE d.workspace = ?";
     if (nameLike != null) {
-      where += " AND d.name LIKE ?";
+      where += " AND d.name LIKE ? ESCAPE '\\'";
       args.add(nameLike);
     }
     args.add(limit);
@@ -849,40 +849,44 @@ public final class SqlDatasetStore implements DatasetStore {
 
   @Override
   public Map<String, Long> blobSizes(Collection<String> sha256s) {
-    return db.read(
-        tx -> {
-          Map<String, Long> sizes = new HashMap<>();
-          for (List<String> chunk :
-              DatasetRows.chunks(new ArrayList<>(new TreeSet<>(sha256s)), CHUNK)) {
-            tx.forEach(
-                "SELECT sha256, size FROM blobs WHERE state = 'present' AND sha256 IN ("
-                    + Tx.placeholders(chunk.size())
-                    + ")",
-                rs -> sizes.put(rs.getString(1), rs.getLong(2)),
-                chunk.toArray());
-          }
-          return sizes;
-        });
+    Map<String, Long> sizes = new HashMap<>();
+    db.read(
+        tx ->
+            forEachDigest(
+                tx,
+                "SELECT sha256, size FROM blobs WHERE state = 'present' AND sha256 IN",
+                sha256s,
+                rs -> sizes.put(rs.getString(1), rs.getLong(2))));
+    return sizes;
+  }
+
+  /**
+   * Runs {@code sqlBeforeList (?, ?, ...)} over the digests in sha256 order, a chunk at a time,
+   * handing every row to {@code handler}.
+   */
+  private static Void forEachDigest(
+      Tx tx, String sqlBeforeList, Collection<String> sha256s, Tx.RowHandler handler)
+      throws SQLException {
+    for (List<String> chunk : DatasetRows.chunks(new ArrayList<>(new TreeSet<>(sha256s)), CHUNK)) {
+      tx.forEach(
+          sqlBeforeList + " (" + Tx.placeholders(chunk.size()) + ")", handler, chunk.toArray());
+    }
+    return null;
   }
 
   // Table profiles
 
   @Override
   public Map<String, TableProfile> profiles(Collection<String> sha256s) {
-    return db.read(
-        tx -> {
-          Map<String, TableProfile> out = new HashMap<>();
-          for (List<String> chunk :
-              DatasetRows.chunks(new ArrayList<>(new TreeSet<>(sha256s)), CHUNK)) {
-            tx.forEach(
-                "SELECT sha256, profile FROM blob_profiles WHERE sha256 IN ("
-                    + Tx.placeholders(chunk.size())
-                    + ")",
-                rs -> out.put(rs.getString(1), fromJson(rs.getString(2), TableProfile.class)),
-                chunk.toArray());
-          }
-          return out;
-        });
+    Map<String, TableProfile> out = new HashMap<>();
+    db.read(
+        tx ->
+            forEachDigest(
+                tx,
+                "SELECT sha256, profile FROM blob_profiles WHERE sha256 IN",
+                sha256s,
+                rs -> out.put(rs.getString(1), fromJson(rs.getString(2), TableProfile.class))));
+    return out;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.core.dataset.Manifest;
+import io.cairn.core.dataset.Pack;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import java.io.FileNotFoundException;
@@ -337,14 +338,7 @@ public final class DatasetsClient {
       } catch (IOException e) {
         throw CairnException.invalid("Cannot read %s: %s", item.file(), LocalFiles.describe(e));
       }
-      String header =
-          item.sha256()
-              + " "
-              + bytes.length
-              + " "
-              + java.net.URLEncoder.encode(item.path(), java.nio.charset.StandardCharsets.UTF_8)
-              + "\n";
-      body.writeBytes(header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      body.writeBytes(Pack.header(item.sha256(), bytes.length, item.path()));
       body.writeBytes(bytes);
       contentBytes += bytes.length;
     }
@@ -620,68 +614,28 @@ public final class DatasetsClient {
           client.answer(r.statusCode(), text);
           throw unexpected(r.statusCode());
         }
-        for (String header = line(in); header != null; header = line(in)) {
-          String[] parts = header.split(" ", -1);
-          if (parts.length != 3) {
-            throw new CairnException(ErrorCode.INVALID_STATE, "A malformed pack frame: " + header);
+        int n = 0;
+        Pack.Frame frame;
+        try {
+          frame = Pack.next(in, n);
+        } catch (CairnException e) {
+          throw malformed(e);
+        }
+        while (frame != null) {
+          InputStream content = Pack.bounded(in, frame.size());
+          handler.accept(frame.path(), content);
+          content.transferTo(OutputStream.nullOutputStream());
+          try {
+            frame = Pack.next(in, ++n);
+          } catch (CairnException e) {
+            throw malformed(e);
           }
-          long size = Long.parseLong(parts[1]);
-          String path =
-              java.net.URLDecoder.decode(parts[2], java.nio.charset.StandardCharsets.UTF_8);
-          InputStream frame =
-              new java.io.FilterInputStream(in) {
-                long left = size;
-
-                @Override
-                public int read() throws IOException {
-                  if (left <= 0) {
-                    return -1;
-                  }
-                  int b = super.read();
-                  left -= b >= 0 ? 1 : 0;
-                  return b;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                  if (left <= 0) {
-                    return -1;
-                  }
-                  int n = super.read(b, off, (int) Math.min(len, left));
-                  left -= Math.max(n, 0);
-                  return n;
-                }
-
-                @Override
-                public void close() {
-                  // the pack's stream stays open for the next frame
-                }
-              };
-          handler.accept(path, frame);
-          frame.transferTo(OutputStream.nullOutputStream());
         }
         return;
       } catch (IOException e) {
         throw gaveUp("download " + paths.size() + " small files", e);
       }
     }
-  }
-
-  /** A pack header line, or null at the end. */
-  private static String line(InputStream in) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
-    int b = in.read();
-    if (b < 0) {
-      return null;
-    }
-    while (b != '\n') {
-      if (b < 0 || out.size() > 8192) {
-        throw new IOException("the pack ended inside a header");
-      }
-      out.write(b);
-      b = in.read();
-    }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   LocalFiles.Hashed download(String name, long version, String path, Path temp, LongConsumer got) {
@@ -795,6 +749,11 @@ public final class DatasetsClient {
     LocalWriteFailed(IOException cause) {
       super(cause);
     }
+  }
+
+  private static CairnException malformed(CairnException e) {
+    return new CairnException(
+        ErrorCode.INVALID_STATE, "The server sent a malformed pack: " + e.getMessage(), e);
   }
 
   private static CairnException unexpected(int status) {

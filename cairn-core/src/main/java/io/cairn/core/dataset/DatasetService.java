@@ -309,9 +309,6 @@ public final class DatasetService {
     }
   }
 
-  /** The longest header line of a pack frame: a digest, a size and a URL-encoded path. */
-  static final int MAX_PACK_HEADER = 64 + 1 + 20 + 1 + 3 * Manifest.MAX_PATH_LENGTH + 1;
-
   /**
    * Receives many small contents in one request. The body is a sequence of frames, each a header
    * line {@code <sha256> <size> <URL-encoded path or ->\n} followed by exactly {@code size} bytes.
@@ -325,39 +322,18 @@ public final class DatasetService {
     long bytes = 0;
     int frame = 0;
     try {
-      for (String header = headerLine(in, frame);
-          header != null;
-          header = headerLine(in, ++frame)) {
-        String[] parts = header.split(" ", -1);
-        if (parts.length != 3) {
-          throw CairnException.invalid(
-              "Pack frame %d: expected '<sha256> <size> <path>', got '%s'.",
-              frame, header.length() > 80 ? header.substring(0, 80) + "..." : header);
-        }
-        String sha256 = parts[0];
-        Manifest.checkSha256(sha256);
-        long size;
-        try {
-          size = Long.parseLong(parts[1]);
-        } catch (NumberFormatException e) {
-          size = -1;
-        }
-        if (size < 0) {
-          throw CairnException.invalid("Pack frame %d: '%s' is not a size.", frame, parts[1]);
-        }
-        String hint =
-            parts[2].equals("-")
-                ? null
-                : java.net.URLDecoder.decode(parts[2], java.nio.charset.StandardCharsets.UTF_8);
+      for (Pack.Frame f = Pack.next(in, frame); f != null; f = Pack.next(in, ++frame)) {
+        String sha256 = f.sha256();
+        long size = f.size();
         Path temp = tempFile();
         try {
-          long got = copyVerified(sha256, new Bounded(in, size), temp);
+          long got = copyVerified(sha256, Pack.bounded(in, size), temp);
           if (got != size) {
             throw CairnException.invalid(
                 "Pack frame %d (%s): the body ended after %d of %d bytes.",
                 frame, sha256, got, size);
           }
-          profileOnArrival(sha256, hint, temp);
+          profileOnArrival(sha256, f.path(), temp);
           blobs.put(sha256, temp);
         } finally {
           deleteQuietly(temp);
@@ -365,6 +341,8 @@ public final class DatasetService {
         received.put(sha256, size);
         bytes += size;
       }
+    } catch (IOException e) {
+      throw CairnException.invalid("The pack upload was cut short: %s", e.getMessage());
     } finally {
       if (!received.isEmpty()) {
         long now = clock.millis();
@@ -385,65 +363,6 @@ public final class DatasetService {
       TableFormat.of(pathHint)
           .filter(f -> store.profiles(List.of(sha256)).isEmpty())
           .ifPresent(f -> store.saveProfile(sha256, profiler.profile(verified, f)));
-    }
-  }
-
-  /** The next header line, or null at the end of the body. */
-  private static String headerLine(InputStream in, int frame) {
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
-    try {
-      int b = in.read();
-      if (b < 0) {
-        return null;
-      }
-      while (b != '\n') {
-        if (b < 0) {
-          throw CairnException.invalid("Pack frame %d: the body ended inside a header.", frame);
-        }
-        if (line.size() >= MAX_PACK_HEADER) {
-          throw CairnException.invalid("Pack frame %d: the header line is too long.", frame);
-        }
-        line.write(b);
-        b = in.read();
-      }
-    } catch (IOException e) {
-      throw CairnException.invalid("The pack upload was cut short: %s", e.getMessage());
-    }
-    return line.toString(java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  /** At most {@code limit} bytes of a stream, leaving the rest unread. */
-  private static final class Bounded extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    Bounded(InputStream in, long limit) {
-      this.in = in;
-      this.left = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(buffer, offset, (int) Math.min(length, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
     }
   }
 

@@ -9,6 +9,7 @@ import io.cairn.core.dataset.DatasetService;
 import io.cairn.core.dataset.DatasetVersion;
 import io.cairn.core.dataset.Manifest;
 import io.cairn.core.dataset.NewDatasetVersion;
+import io.cairn.core.dataset.Pack;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.tracking.Page;
 import io.cairn.server.http.Fields;
@@ -99,7 +100,7 @@ public final class DatasetEndpoints {
         "/datasets/{name}/versions/{ref}",
         (f, ctx) -> DatasetWire.details(datasets.details(Workspace.of(ctx), ref(ctx))));
     app.get(prefix + "/datasets/{name}/versions/{ref}/files/<path>", this::download);
-    app.post(prefix + "/datasets/{name}/versions/{ref}/pack", this::downloadPack);
+    app.post(prefix + "/datasets/{name}/versions/{ref}/pack", ctx -> downloadPack(api, ctx));
     api.delete(
         "/datasets/{name}/versions/{ref}",
         (f, ctx) ->
@@ -215,15 +216,8 @@ public final class DatasetEndpoints {
    * Several files of a version in one answer, framed as pack uploads are: {@code <sha256> <size>
    * <URL-encoded path>\n} and the bytes, in the order asked. The body is {@code {"paths": [...]}}.
    */
-  private void downloadPack(Context ctx) throws java.io.IOException {
-    com.fasterxml.jackson.databind.JsonNode body;
-    try {
-      body = DatasetWire.SNAKE_READER.readTree(ctx.bodyInputStream());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw CairnException.invalid("The body must be JSON: {\"paths\": [...]}");
-    }
-    Fields f = Fields.ofJson(body);
-    List<String> paths = f.strings("paths");
+  private void downloadPack(JsonApi api, Context ctx) throws java.io.IOException {
+    List<String> paths = api.body(ctx).strings("paths");
     if (paths.size() > 100_000) {
       throw CairnException.invalid("Ask for at most 100000 files at a time.");
     }
@@ -258,16 +252,8 @@ public final class DatasetEndpoints {
             }
             DatasetFile file = next.next();
             pendingBlob = datasets.open(file.sha256());
-            String header =
-                file.sha256()
-                    + " "
-                    + file.size()
-                    + " "
-                    + java.net.URLEncoder.encode(
-                        file.path(), java.nio.charset.StandardCharsets.UTF_8)
-                    + "\n";
             return new java.io.ByteArrayInputStream(
-                header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                Pack.header(file.sha256(), file.size(), file.path()));
           }
         };
     ctx.header("X-Content-Type-Options", "nosniff");

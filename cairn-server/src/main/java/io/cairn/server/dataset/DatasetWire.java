@@ -25,9 +25,6 @@ final class DatasetWire {
   private static final ObjectMapper SNAKE =
       JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
-  /** Reads request bodies that Javalin's JSON helpers do not (raw streaming endpoints). */
-  static final ObjectMapper SNAKE_READER = new ObjectMapper();
-
   private DatasetWire() {}
 
   static JsonNode tree(Object record) {

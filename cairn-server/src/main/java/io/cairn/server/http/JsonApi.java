@@ -71,7 +71,11 @@ public final class JsonApi {
     }
   }
 
-  private Fields body(Context ctx) throws IOException {
+  /**
+   * The request's JSON body as fields, under the same size limit and with the same errors as the
+   * JSON endpoints: for handlers that answer with something other than JSON.
+   */
+  public Fields body(Context ctx) throws IOException {
     long length = ctx.contentLength();
     if (length > maxBodyBytes) {
       throw tooLarge(length);

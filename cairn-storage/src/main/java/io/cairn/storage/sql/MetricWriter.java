@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes metric points and keeps each run's per-key summary (latest point, minimum, maximum) up to
- * date in the same transaction. A batch is first folded per key in memory, so the summary table
- * takes one upsert per key, not per point.
+ * Writes metric points and keeps each run's per-key summary (latest point, minimum, maximum) and
+ * its step blocks ({@link MetricBlocks}) up to date in the same transaction. A batch is first
+ * folded per key in memory, so the summary tables take one upsert per key and block, not per point.
  */
 final class MetricWriter {
   /** The fold of one key's points within a batch. */
@@ -39,7 +39,9 @@ final class MetricWriter {
     List<Object[]> points = new ArrayList<>(metrics.size());
     List<Object[]> modelPoints = new ArrayList<>();
     Map<String, Summary> summaries = new LinkedHashMap<>();
+    MetricBlocks.Fold blocks = new MetricBlocks.Fold();
     for (Metric m : metrics) {
+      blocks.add(m);
       boolean nan = Double.isNaN(m.value());
       double stored = nan ? 0.0 : m.value();
       points.add(new Object[] {runId, m.key(), m.step(), m.timestamp(), stored, nan});
@@ -64,6 +66,7 @@ final class MetricWriter {
             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         points);
     tx.batch(latestUpsert(tx.dialect()), summaryRows(runId, summaries));
+    tx.batch(MetricBlocks.UPSERT, blocks.rows(runId));
     try {
       tx.batch(
           "INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan,"
@@ -94,7 +97,8 @@ final class MetricWriter {
                 s.latest.step(),
                 nan,
                 s.min,
-                s.max
+                s.max,
+                true
               });
         });
     return rows;
@@ -108,8 +112,11 @@ final class MetricWriter {
     String newer =
         "(excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step,"
             + " latest_metrics.timestamp, latest_metrics.value)";
+    // blocked is set only when the row is created: a key first logged before metric_blocks existed
+    // keeps false.
     return "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan, min_value,"
-        + " max_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET"
+        + " max_value, blocked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO"
+        + " UPDATE SET"
         + " value = CASE WHEN "
         + newer
         + " THEN excluded.value ELSE latest_metrics.value END,"

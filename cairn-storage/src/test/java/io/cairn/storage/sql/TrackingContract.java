@@ -563,6 +563,108 @@ abstract class TrackingContract {
   }
 
   @Test
+  void bulkInterval_ofALongHistory_readsBlocksKeptAtIngest() throws Exception {
+    String runId = runs.create(newExperiment("blocks"), "me", null, null, List.of()).info().runId();
+    Random random = new Random(11);
+    List<Metric> logged = new ArrayList<>();
+    for (int step = 0; step < 120_000; step++) {
+      if (step % 97 == 13) {
+        continue; // gaps
+      }
+      double value =
+          switch (step % 5003) {
+            case 17 -> Double.NaN;
+            case 29 -> Double.POSITIVE_INFINITY;
+            default -> Math.sin(step / 500.0) + random.nextGaussian() * 0.1;
+          };
+      logged.add(Metric.of("m", step == 77_777 ? -50 : value, 1000 + step, step));
+      if (step % 1000 == 500) {
+        logged.add(Metric.of("m", value + 0.5, 2000 + step, step)); // the same step again
+      }
+    }
+    List<Metric> shuffled = new ArrayList<>(logged);
+    java.util.Collections.shuffle(shuffled, random); // blocks are filled across many batches
+    for (int i = 0; i < shuffled.size(); i += 1000) {
+      runs.logBatch(
+          runId, shuffled.subList(i, Math.min(i + 1000, shuffled.size())), List.of(), List.of());
+    }
+
+    // every block row is exactly what folding the logged points gives
+    for (int level : MetricBlocks.LEVELS) {
+      java.util.Map<Long, MetricBlocks.Block> expected = new java.util.TreeMap<>();
+      for (Metric m : logged) {
+        expected
+            .computeIfAbsent(
+                Math.floorDiv(m.step(), MetricBlocks.width(level)), b -> new MetricBlocks.Block())
+            .add(m);
+      }
+      List<String> stored =
+          db.read(
+              tx ->
+                  tx.query(
+                      "SELECT block, points, low_step, low_value, high_step, high_value FROM"
+                          + " metric_blocks WHERE run_uuid = ? AND level = ? ORDER BY block",
+                      rs ->
+                          rs.getLong(1)
+                              + ":"
+                              + rs.getLong(2)
+                              + ":"
+                              + rs.getLong(3)
+                              + "="
+                              + rs.getDouble(4)
+                              + ":"
+                              + rs.getLong(5)
+                              + "="
+                              + rs.getDouble(6),
+                      runId,
+                      level));
+      List<String> folded = new ArrayList<>();
+      expected.forEach(
+          (b, block) ->
+              folded.add(
+                  b
+                      + ":"
+                      + block.points
+                      + ":"
+                      + block.low.step()
+                      + "="
+                      + block.low.value()
+                      + ":"
+                      + block.high.step()
+                      + "="
+                      + block.high.value()));
+      assertThat(stored).as("level %d", level).isEqualTo(folded);
+    }
+
+    java.util.Set<String> real = new java.util.HashSet<>();
+    logged.forEach(m -> real.add(m.step() + "/" + m.timestamp()));
+    List<Metric> fromBlocks = runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 1000);
+    assertThat(fromBlocks).hasSizeLessThanOrEqualTo(1000).hasSizeGreaterThan(900);
+    assertThat(fromBlocks).allMatch(m -> real.contains(m.step() + "/" + m.timestamp()));
+    assertThat(fromBlocks).isSortedAccordingTo(java.util.Comparator.comparingLong(Metric::step));
+    assertThat(fromBlocks.get(0).step()).isZero();
+    assertThat(fromBlocks.get(fromBlocks.size() - 1).step()).isEqualTo(119_999);
+    assertThat(fromBlocks).extracting(Metric::value).contains(-50.0, Double.POSITIVE_INFINITY);
+
+    assertThat(keys(fromBlocks)).isEqualTo(keys(alignedBuckets(logged, 1000)));
+
+    // keys logged before the blocks existed are downsampled by scanning their history
+    db.write(tx -> tx.update("UPDATE latest_metrics SET blocked = ?", false));
+    List<Metric> scanned = runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 1000);
+    assertThat(scanned).hasSizeLessThanOrEqualTo(1000).hasSizeGreaterThan(900);
+    assertThat(scanned).extracting(Metric::value).contains(-50.0, Double.POSITIVE_INFINITY);
+    db.write(tx -> tx.update("UPDATE latest_metrics SET blocked = ?", true));
+
+    // a range: nothing outside it, its first and last points kept
+    List<Metric> range = runs.metricHistoryBulkInterval(List.of(runId), "m", 10_001L, 90_000L, 200);
+    assertThat(range).hasSizeLessThanOrEqualTo(200).hasSizeGreaterThan(150);
+    assertThat(range).allMatch(m -> m.step() >= 10_001 && m.step() <= 90_000);
+    assertThat(range.get(0).step()).isEqualTo(10_001);
+    assertThat(range.get(range.size() - 1).step()).isEqualTo(90_000);
+    assertThat(range).extracting(Metric::value).contains(-50.0);
+  }
+
+  @Test
   void bulkInterval_withStepsSpanningAllOfInt64_doesNotFail() {
     String runId = runs.create(newExperiment("steps"), "me", null, null, List.of()).info().runId();
     runs.logBatch(
@@ -578,6 +680,63 @@ abstract class TrackingContract {
         .hasSizeLessThanOrEqualTo(3)
         .extracting(Metric::value)
         .contains(1.0, 4.0);
+  }
+
+  private static List<String> keys(List<Metric> points) {
+    return points.stream().map(m -> m.step() + "/" + m.timestamp() + "/" + m.value()).toList();
+  }
+
+  /**
+   * What the block path must answer, computed from the raw points: the first and last point, and
+   * the lowest and highest point of each bucket, a bucket being a run of whole blocks of the widest
+   * level at most half an even bucket wide (partial end blocks join the end buckets).
+   */
+  private static List<Metric> alignedBuckets(List<Metric> logged, int maxPoints) {
+    java.util.Comparator<Metric> order =
+        java.util.Comparator.comparingLong(Metric::step)
+            .thenComparingLong(Metric::timestamp)
+            .thenComparingDouble(Metric::value);
+    List<Metric> sorted = logged.stream().sorted(order).toList();
+    Metric first = sorted.get(0);
+    Metric last = sorted.get(sorted.size() - 1);
+    int count = (maxPoints - 2) / 2;
+    double bucketWidth = ((double) last.step() - first.step() + 1) / count;
+    long width = 0;
+    for (int level : MetricBlocks.LEVELS) {
+      if (MetricBlocks.width(level) <= bucketWidth / 2) {
+        width = MetricBlocks.width(level);
+      }
+    }
+    long firstBlock = Math.floorDiv(first.step() + width - 1, width);
+    long lastBlock = Math.floorDiv(last.step() + 1, width) - 1;
+    long perBucket = (lastBlock - firstBlock + 1 + count - 1) / count;
+    Metric[] low = new Metric[count];
+    Metric[] high = new Metric[count];
+    for (Metric m : sorted) {
+      if (Double.isNaN(m.value())) {
+        continue;
+      }
+      int b =
+          (int)
+              Math.max(
+                  0, Math.min(count - 1, Math.floorDiv(m.step() / width - firstBlock, perBucket)));
+      if (low[b] == null || m.value() < low[b].value()) {
+        low[b] = m;
+      }
+      if (high[b] == null || m.value() > high[b].value()) {
+        high[b] = m;
+      }
+    }
+    java.util.TreeSet<Metric> kept = new java.util.TreeSet<>(order);
+    kept.add(first);
+    kept.add(last);
+    for (int b = 0; b < count; b++) {
+      if (low[b] != null) {
+        kept.add(low[b]);
+        kept.add(high[b]);
+      }
+    }
+    return new ArrayList<>(kept);
   }
 
   private Page<Run> search(String exp, String filter, List<String> orderBy) {

@@ -41,6 +41,9 @@ PAGE_SIZE="${BENCH_PAGE_SIZE:-100}"
 HISTORY_ITER="${BENCH_HISTORY_ITERATIONS:-3}"
 BULK_MAX="${BENCH_BULK_MAX_RESULTS:-1000}"
 START_TIMEOUT="${BENCH_START_TIMEOUT:-300}"
+# Every PostgreSQL client (the raw baseline and each server) connects over loopback with this sslmode:
+# TLS there protects nothing and costs Java clients a fifth of their CPU (JFR: GHASH, AES-CTR).
+PG_SSLMODE="${BENCH_PG_SSLMODE:-disable}"
 ALL_SERVERS="cairn-sqlite cairn-postgresql mlflow-sqlite mlflow-postgresql mlflow-go-sqlite mlflow-go-postgresql fasttrackml-sqlite fasttrackml-postgresql"
 SERVERS="${BENCH_SERVERS:-$ALL_SERVERS}"
 OUT_MD="${BENCH_OUT:-$ROOT/docs/benchmarks.md}"
@@ -238,7 +241,7 @@ label_of() {
   esac
 }
 db_of() { [[ "$1" == *-postgresql ]] && echo postgresql || echo sqlite; }
-pg_uri() { echo "postgresql://$PG_USER:$PG_PASS@127.0.0.1:$PG_PORT/$1"; }
+pg_uri() { echo "postgresql://$PG_USER:$PG_PASS@127.0.0.1:$PG_PORT/$1?sslmode=$PG_SSLMODE"; }
 dbname_of() { echo "bench_${1//-/_}"; }
 
 # server_cmd ID DATA_DIR PORT: the command line (one word a line), with ENV lines first.
@@ -250,7 +253,7 @@ server_cmd() {
       printf '%s\n' "${CAIRN_JAVA[@]}" -jar "$CAIRN_JAR" server --host 127.0.0.1 --port "$port" --data-dir "$dir" ;;
     cairn-postgresql)
       printf '%s\n' "${CAIRN_JAVA[@]}" -jar "$CAIRN_JAR" server --host 127.0.0.1 --port "$port" --data-dir "$dir" \
-        --db "jdbc:postgresql://127.0.0.1:$PG_PORT/$db?user=$PG_USER&password=$PG_PASS" ;;
+        --db "jdbc:postgresql://127.0.0.1:$PG_PORT/$db?user=$PG_USER&password=$PG_PASS&sslmode=$PG_SSLMODE" ;;
     mlflow-sqlite | mlflow-postgresql | mlflow-go-sqlite | mlflow-go-postgresql)
       local venv="$VENV_ML" exe=mlflow store="sqlite:///$dir/mlflow.db"
       [[ "$id" == *-postgresql ]] && store="$(pg_uri "$db")"
@@ -265,7 +268,7 @@ server_cmd() {
       printf '%s\n' "$VENV_ML/bin/fml" server --database-uri "sqlite://$dir/fml.db" \
         --default-artifact-root "$dir/artifacts" --listen-address "127.0.0.1:$port" ;;
     fasttrackml-postgresql)
-      printf '%s\n' "$VENV_ML/bin/fml" server --database-uri "postgres://$PG_USER:$PG_PASS@127.0.0.1:$PG_PORT/$db" \
+      printf '%s\n' "$VENV_ML/bin/fml" server --database-uri "postgres://$PG_USER:$PG_PASS@127.0.0.1:$PG_PORT/$db?sslmode=$PG_SSLMODE" \
         --default-artifact-root "$dir/artifacts" --listen-address "127.0.0.1:$port" ;;
   esac
 }
@@ -337,7 +340,7 @@ raw_baseline() { # raw_baseline sqlite|postgresql
     jdbc="jdbc:sqlite:$WORK/data-raw/raw.db"
   else
     fresh_db bench_raw || return 1
-    jdbc="jdbc:postgresql://127.0.0.1:$PG_PORT/bench_raw?user=$PG_USER&password=$PG_PASS"
+    jdbc="jdbc:postgresql://127.0.0.1:$PG_PORT/bench_raw?user=$PG_USER&password=$PG_PASS&sslmode=$PG_SSLMODE"
   fi
   log "raw JDBC baseline on $kind"
   timeout -k 10 $((WARMUP_S + INGEST_S + 300)) java "${DRIVER_OPTS[@]}" -jar "$DRIVER_JAR" raw --jdbc "$jdbc" \
@@ -447,7 +450,8 @@ while IFS= read -r var; do
 done < <(env | grep -E '^BENCH_[A-Z_]+=' | sort -r)
 read -r -d '' method <<EOF || true
 - One server at a time on 127.0.0.1, each on a new, empty database (SQLite file in a scratch folder, or a
-  PostgreSQL database of its own on the same cluster), with its default settings. The load driver
+  PostgreSQL database of its own on the same cluster), with its default settings. Every PostgreSQL
+  connection, the raw baseline's included, uses \`sslmode=$PG_SSLMODE\` (over loopback). The load driver
   (\`bench/driver\`, Java 17, \`java.net.http\`, HTTP/1.1 keep-alive) runs on the same machine as a separate
   process, so driver and server share the machine's cores.
 - **Ingest**: $THREADS client threads, each logging to a run of its own with \`runs/log-batch\`, $BATCH metric points

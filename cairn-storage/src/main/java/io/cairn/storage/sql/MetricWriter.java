@@ -2,6 +2,7 @@ package io.cairn.storage.sql;
 
 import io.cairn.core.error.CairnException;
 import io.cairn.core.tracking.Metric;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,28 +33,33 @@ final class MetricWriter {
     }
   }
 
-  void write(Tx tx, String runId, List<Metric> metrics) throws SQLException {
-    if (metrics.isEmpty()) {
-      return;
-    }
-    List<Object[]> points = new ArrayList<>(metrics.size());
+  /**
+   * One batch's rows for each table. They are built before the transaction, so the database's write
+   * lock (SQLite has one for the whole file) is held only while the statements run.
+   */
+  record Rows(
+      String runId,
+      List<Metric> metrics,
+      List<Object[]> latest,
+      List<Object[]> blocks,
+      List<Object[]> modelPoints) {}
+
+  static Rows rows(String runId, List<Metric> metrics) {
     List<Object[]> modelPoints = new ArrayList<>();
     Map<String, Summary> summaries = new LinkedHashMap<>();
     MetricBlocks.Fold blocks = new MetricBlocks.Fold();
     for (Metric m : metrics) {
       blocks.add(m);
-      boolean nan = Double.isNaN(m.value());
-      double stored = nan ? 0.0 : m.value();
-      points.add(new Object[] {runId, m.key(), m.step(), m.timestamp(), stored, nan});
       summaries.computeIfAbsent(m.key(), k -> new Summary()).add(m);
       if (m.modelId() != null && !m.modelId().isEmpty()) {
+        boolean nan = Double.isNaN(m.value());
         modelPoints.add(
             new Object[] {
               m.modelId(),
               m.key(),
               m.step(),
               m.timestamp(),
-              stored,
+              nan ? 0.0 : m.value(),
               nan,
               runId,
               nullToEmpty(m.datasetName()),
@@ -61,26 +67,80 @@ final class MetricWriter {
             });
       }
     }
-    tx.batch(
-        "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan)"
-            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        points);
-    tx.batch(latestUpsert(tx.dialect()), summaryRows(runId, summaries));
-    tx.batch(MetricBlocks.UPSERT, blocks.rows(runId));
+    return new Rows(runId, metrics, summaryRows(runId, summaries), blocks.rows(runId), modelPoints);
+  }
+
+  void write(Tx tx, Rows rows) throws SQLException {
+    if (rows.metrics().isEmpty()) {
+      return;
+    }
+    insertPoints(tx, rows.runId(), rows.metrics());
+    tx.batch(latestUpsert(tx.dialect()), rows.latest());
+    tx.batch(MetricBlocks.UPSERT, rows.blocks());
     try {
       tx.batch(
           "INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan,"
               + " run_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
               + " ON CONFLICT DO NOTHING",
-          modelPoints);
+          rows.modelPoints());
     } catch (SQLException e) {
       if (Database.isForeignKeyViolation(e)) {
         throw CairnException.notFound(
             "Logged model %s not found: metrics can only be linked to existing logged models",
-            modelPoints.stream().map(r -> String.valueOf(r[0])).distinct().toList());
+            rows.modelPoints().stream().map(r -> String.valueOf(r[0])).distinct().toList());
       }
       throw e;
     }
+  }
+
+  /**
+   * The points themselves: on PostgreSQL one statement that unnests an array per column (one parse,
+   * one bind, one round trip for the whole batch); on SQLite, where statements cost no round trip,
+   * a JDBC batch.
+   */
+  private static void insertPoints(Tx tx, String runId, List<Metric> metrics) throws SQLException {
+    int n = metrics.size();
+    if (tx.dialect() == Dialect.POSTGRESQL) {
+      String[] keys = new String[n];
+      long[] steps = new long[n];
+      long[] timestamps = new long[n];
+      double[] values = new double[n];
+      boolean[] nans = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        Metric m = metrics.get(i);
+        keys[i] = m.key();
+        steps[i] = m.step();
+        timestamps[i] = m.timestamp();
+        nans[i] = Double.isNaN(m.value());
+        values[i] = nans[i] ? 0.0 : m.value();
+      }
+      try (PreparedStatement ps =
+          tx.connection()
+              .prepareStatement(
+                  "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan)"
+                      + " SELECT ?, k, s, t, v, n FROM unnest(?::text[], ?::bigint[],"
+                      + " ?::bigint[], ?::float8[], ?::boolean[]) AS u (k, s, t, v, n)"
+                      + " ON CONFLICT DO NOTHING")) {
+        ps.setString(1, runId);
+        ps.setObject(2, keys);
+        ps.setObject(3, steps);
+        ps.setObject(4, timestamps);
+        ps.setObject(5, values);
+        ps.setObject(6, nans);
+        ps.executeUpdate();
+      }
+      return;
+    }
+    List<Object[]> points = new ArrayList<>(n);
+    for (Metric m : metrics) {
+      boolean nan = Double.isNaN(m.value());
+      points.add(
+          new Object[] {runId, m.key(), m.step(), m.timestamp(), nan ? 0.0 : m.value(), nan});
+    }
+    tx.batch(
+        "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        points);
   }
 
   private static List<Object[]> summaryRows(String runId, Map<String, Summary> summaries) {

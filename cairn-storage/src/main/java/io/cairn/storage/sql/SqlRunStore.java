@@ -114,12 +114,13 @@ public final class SqlRunStore implements RunStore {
 
   @Override
   public void logBatch(String runId, List<Metric> metricList, List<Param> params, List<Tag> tags) {
+    MetricWriter.Rows rows = MetricWriter.rows(runId, metricList);
     db.write(
         tx -> {
           insertParams(tx, runId, params);
           upsertTags(tx, runId, tags);
           renameFromTag(tx, runId, tags);
-          metrics.write(tx, runId, metricList);
+          metrics.write(tx, rows);
           return null;
         });
   }

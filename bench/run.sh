@@ -467,8 +467,8 @@ read -r -d '' method <<EOF || true
   "pages right?" compares both pages with the order the data must come back in (MLflow's: the metric, then
   start_time descending).
 - **History**: one metric with $POINTS points in one run, logged 1000 a request; \`metrics/get-history\` read whole
-  as the MLflow client pages it (max_results=25000 and page_token until none), median of $HISTORY_ITER reads after
-  one warm-up; \`metrics/get-history-bulk-interval\` with max_results=$BULK_MAX.
+  as the MLflow client pages it (max_results=25000 and page_token until none), each page counted by a streaming
+  parser as it arrives (\`HttpURLConnection\`), median of $HISTORY_ITER reads after one warm-up; \`metrics/get-history-bulk-interval\` with max_results=$BULK_MAX.
 - **Start-up**: from launching the command to the first 200 answer to \`experiments/get?experiment_id=0\`
   (polled every 20 ms), on the new database (migrations included) and again on the loaded one. Cairn is
   started as \`./cairn\` starts it (java -jar with its class-data-sharing archive). **RSS**: VmRSS from /proc,

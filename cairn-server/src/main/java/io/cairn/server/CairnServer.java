@@ -1,5 +1,6 @@
 package io.cairn.server;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -146,8 +147,13 @@ public final class CairnServer implements AutoCloseable {
           new DatasetService(
               new SqlDatasetStore(db), new BlobStore(blobRepository), profiler, blobTemp, clock);
 
+      // Schubfach for doubles: metric histories are mostly doubles, and it writes them 2-3x faster
+      // than Double.toString, in their shortest exact form.
       ObjectMapper mapper =
-          JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+          JsonMapper.builder()
+              .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+              .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+              .build();
       Javalin app =
           Javalin.create(
               c -> {

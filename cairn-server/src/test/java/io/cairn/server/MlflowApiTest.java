@@ -226,6 +226,10 @@ class MlflowApiTest {
         server.get("/api/2.0/mlflow/metrics/get-history?run_id=" + run + "&metric_key=a").json();
     assertThat(history.get("metrics")).hasSize(1);
     assertThat(history.has("next_page_token")).isFalse();
+    // MLflow's Metric message as its get-history answers it: no run_id
+    assertThat(history.at("/metrics/0").fieldNames())
+        .toIterable()
+        .containsExactly("key", "value", "timestamp", "step");
     JsonNode search =
         server
             .post(

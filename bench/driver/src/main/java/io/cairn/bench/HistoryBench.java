@@ -121,9 +121,9 @@ final class HistoryBench {
         do {
           String q = "metrics/get-history?run_id=" + runId + "&metric_key=" + KEY
               + "&max_results=" + PAGE + (token == null ? "" : "&page_token=" + Http.enc(token));
-          JsonNode r = http.getOk(q);
-          count += r.path("metrics").size();
-          token = r.path("next_page_token").asText("");
+          Http.Counted r = http.getCounted(q, "metrics", "next_page_token");
+          count += r.count();
+          token = r.token();
           pages++;
         } while (!token.isEmpty() && pages < maxPages && System.nanoTime() < readDeadline);
       } catch (Http.Failure f) {

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -66,7 +67,12 @@ public final class JsonApi {
                 method == HandlerType.GET ? Fields.ofQuery(ctx.queryParamMap()) : body(ctx);
             JsonNode answer = endpoint.handle(fields, ctx);
             ctx.contentType("application/json");
-            ctx.result(mapper.writeValueAsBytes(answer));
+            // Written as it is serialized: a large answer (a 25,000-point history page) reaches
+            // the client while the rest is still being written. The answer is complete before
+            // this starts, so a failure here can only be the connection's.
+            try (OutputStream out = ctx.outputStream()) {
+              mapper.writeValue(out, answer);
+            }
           });
     }
   }

@@ -1,6 +1,5 @@
 package io.cairn.server.mlflow;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.core.tracking.Dataset;
 import io.cairn.core.tracking.DatasetInput;
@@ -152,7 +151,12 @@ final class RunEndpoints {
                   f.requiredString("metric_key"),
                   f.intValue("max_results"),
                   f.string("page_token"));
-          return Wire.page("metrics", page, Wire::metric);
+          ObjectNode o = Wire.F.objectNode();
+          o.putPOJO("metrics", new MetricList(page.items(), false));
+          if (page.nextPageToken() != null) {
+            o.put("next_page_token", page.nextPageToken());
+          }
+          return o;
         });
     api.get(
         "/metrics/get-history-bulk-interval",
@@ -168,8 +172,7 @@ final class RunEndpoints {
 
   private static ObjectNode metricsAnswer(List<Metric> metrics) {
     ObjectNode o = Wire.F.objectNode();
-    ArrayNode list = o.putArray("metrics");
-    metrics.forEach(m -> list.add(Wire.metric(m)));
+    o.putPOJO("metrics", new MetricList(metrics, true));
     return o;
   }
 

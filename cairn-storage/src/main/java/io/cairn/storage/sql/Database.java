@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The metadata database: a HikariCP pool, the dialect, and Flyway migrations run at start. Work is
  * lent a {@link Tx} through {@link #read} (autocommit) or {@link #write} (one transaction,
- * committed when the callback returns, rolled back when it throws). Thread-safe; the owner closes
- * it.
+ * committed when the callback returns, rolled back when it throws; on SQLite one savepoint of a
+ * group-committed transaction, see {@link SqliteWriter}). Thread-safe; the owner closes it.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -33,10 +33,15 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final Dialect dialect;
+  private final SqliteWriter sqliteWriter;
 
   private Database(HikariDataSource pool, Dialect dialect) {
     this.pool = pool;
     this.dialect = dialect;
+    this.sqliteWriter =
+        dialect == Dialect.SQLITE && System.getenv("CAIRN_NO_GROUP") == null
+            ? new SqliteWriter(pool, dialect)
+            : null;
   }
 
   /**
@@ -138,6 +143,13 @@ public final class Database implements AutoCloseable {
   }
 
   public <T> T write(Work<T> work) {
+    if (sqliteWriter != null) {
+      try {
+        return sqliteWriter.write(work);
+      } catch (SQLException e) {
+        throw translate(e);
+      }
+    }
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -223,6 +235,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (sqliteWriter != null) {
+      sqliteWriter.close();
+    }
     pool.close();
   }
 }

@@ -6,6 +6,8 @@ import io.cairn.core.search.EntityType;
 import io.cairn.core.search.Filter;
 import io.cairn.core.search.Identifier;
 import io.cairn.core.search.Op;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -34,15 +36,23 @@ final class FilterSql {
       Map<EntityType, KeyedTable> keyed,
       BiFunction<String, Object, Object> valueMapper) {}
 
+  /** Below this many matching rows a key-value condition counts as selective. */
+  static final int FEW = 2000;
+
+  /** Counts a condition's matching rows, up to a bound, to choose its form. */
+  record Probe(Tx tx, int few) {}
+
   private final Entity entity;
   private final Dialect dialect;
   private final StringBuilder sql = new StringBuilder();
   private final List<Object> args;
+  private final Probe probe;
 
-  private FilterSql(Entity entity, Dialect dialect, List<Object> args) {
+  private FilterSql(Entity entity, Dialect dialect, List<Object> args, Probe probe) {
     this.entity = entity;
     this.dialect = dialect;
     this.args = args;
+    this.probe = probe;
   }
 
   /**
@@ -50,15 +60,33 @@ final class FilterSql {
    * args}.
    */
   static String compile(Filter filter, Entity entity, Dialect dialect, List<Object> args) {
+    try {
+      return compile(filter, entity, dialect, args, null);
+    } catch (SQLException e) {
+      throw new IllegalStateException("no query runs without a probe", e);
+    }
+  }
+
+  /**
+   * As {@link #compile(Filter, Entity, Dialect, List)}, choosing for each key-value condition the
+   * form that suits how many rows match it, counted (up to {@code probe.few()}, normally {@link
+   * #FEW}): a selective condition as {@code id IN (matching ids)}, which the database reads from
+   * the (key, value) index; a broad one as a correlated {@code EXISTS}, checked by primary key on
+   * the rows an ordered, limited search actually visits. On SQLite the wrong form costs up to 40x
+   * (0.8 s against 20 ms at 100,000 runs).
+   */
+  static String compile(
+      Filter filter, Entity entity, Dialect dialect, List<Object> args, Probe probe)
+      throws SQLException {
     if (filter == null) {
       return "1 = 1";
     }
-    FilterSql compiler = new FilterSql(entity, dialect, args);
+    FilterSql compiler = new FilterSql(entity, dialect, args, probe);
     compiler.append(filter);
     return compiler.sql.toString();
   }
 
-  private void append(Filter filter) {
+  private void append(Filter filter) throws SQLException {
     if (filter instanceof Filter.And and) {
       join(and.parts(), " AND ");
     } else if (filter instanceof Filter.Or or) {
@@ -68,7 +96,7 @@ final class FilterSql {
     }
   }
 
-  private void join(List<Filter> parts, String operator) {
+  private void join(List<Filter> parts, String operator) throws SQLException {
     sql.append('(');
     for (int i = 0; i < parts.size(); i++) {
       if (i > 0) {
@@ -79,7 +107,7 @@ final class FilterSql {
     sql.append(')');
   }
 
-  private void comparison(Filter.Comparison c) {
+  private void comparison(Filter.Comparison c) throws SQLException {
     Identifier id = c.identifier();
     switch (id.type()) {
       case ATTRIBUTE -> {
@@ -94,27 +122,29 @@ final class FilterSql {
     }
   }
 
-  private void keyed(Identifier id, Op op, Object value) {
+  private void keyed(Identifier id, Op op, Object value) throws SQLException {
     KeyedTable table = entity.keyed().get(id.type());
     if (table == null) {
       throw CairnException.invalid(
           "Cannot filter on %s here", id.type().name().toLowerCase(java.util.Locale.ROOT));
     }
     String sub = "SELECT k." + table.idColumn() + " FROM " + table.table() + " k WHERE k.key = ?";
-    args.add(id.key());
     if (op == Op.IS_NULL || op == Op.IS_NOT_NULL) {
       sql.append(entity.idColumn())
           .append(op == Op.IS_NULL ? " NOT IN (" : " IN (")
           .append(sub)
           .append(')');
+      args.add(id.key());
       return;
     }
     if (op == Op.NE && ABSENT_MATCHES_NOT_EQUAL.contains(table.table())) {
       sql.append(entity.idColumn()).append(" NOT IN (").append(sub).append(" AND k.value = ?)");
+      args.add(id.key());
       args.add(value);
       return;
     }
-    sql.append(entity.idColumn()).append(" IN (").append(sub);
+    StringBuilder where = new StringBuilder("k.key = ?");
+    List<Object> whereArgs = new ArrayList<>(List.of(id.key()));
     String valueColumn = "k.value";
     if (id.aggregate() != Aggregate.LAST && !table.table().equals("latest_metrics")) {
       throw CairnException.invalid("min() and max() of metrics are kept for runs only");
@@ -125,12 +155,51 @@ final class FilterSql {
       } else if (id.aggregate() == Aggregate.MAX) {
         valueColumn = "k.max_value";
       } else if (table.extraCondition() != null) {
-        sql.append(" AND ").append(table.extraCondition());
+        where.append(" AND ").append(table.extraCondition());
       }
     }
-    sql.append(" AND ");
-    predicate(valueColumn, op, value);
-    sql.append(')');
+    where.append(" AND ");
+    predicate(where, whereArgs, valueColumn, op, value);
+    if (probe == null || selective(table.table(), where, whereArgs)) {
+      sql.append(entity.idColumn())
+          .append(" IN (SELECT k.")
+          .append(table.idColumn())
+          .append(" FROM ")
+          .append(table.table())
+          .append(" k WHERE ")
+          .append(where)
+          .append(')');
+    } else {
+      sql.append("EXISTS (SELECT 1 FROM ")
+          .append(table.table())
+          .append(" k WHERE k.")
+          .append(table.idColumn())
+          .append(" = ")
+          .append(entity.idColumn())
+          .append(" AND ")
+          .append(where)
+          .append(')');
+    }
+    args.addAll(whereArgs);
+  }
+
+  private boolean selective(String table, CharSequence where, List<Object> whereArgs)
+      throws SQLException {
+    long matching =
+        probe
+            .tx()
+            .first(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM "
+                    + table
+                    + " k WHERE "
+                    + where
+                    + " LIMIT "
+                    + probe.few()
+                    + ") AS t",
+                rs -> rs.getLong(1),
+                whereArgs.toArray())
+            .orElse(0L);
+    return matching < probe.few();
   }
 
   private void dataset(String key, Op op, Object value) {
@@ -158,6 +227,10 @@ final class FilterSql {
   }
 
   private void predicate(String column, Op op, Object value) {
+    predicate(sql, args, column, op, value);
+  }
+
+  private void predicate(StringBuilder sql, List<Object> args, String column, Op op, Object value) {
     switch (op) {
       case IS_NULL -> sql.append(column).append(" IS NULL");
       case IS_NOT_NULL -> sql.append(column).append(" IS NOT NULL");

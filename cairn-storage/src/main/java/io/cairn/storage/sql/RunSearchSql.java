@@ -7,6 +7,7 @@ import io.cairn.core.search.Filter;
 import io.cairn.core.search.OrderBy;
 import io.cairn.core.tracking.LifecycleStage;
 import io.cairn.core.tracking.ViewType;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -41,104 +42,192 @@ record RunSearchSql(String sql, Object[] args) {
       List<OrderBy> orderBy,
       int limit,
       long offset,
-      Dialect dialect) {
-    List<Object> joinArgs = new ArrayList<>();
-    StringBuilder joins = new StringBuilder();
-    StringBuilder order = new StringBuilder();
-    boolean byStartTime = false;
-    int n = 0;
-    for (OrderBy o : orderBy) {
-      String dir = o.ascending() ? " ASC" : " DESC";
-      String key = o.identifier().key();
-      switch (o.identifier().type()) {
-        case ATTRIBUTE -> {
-          String column = RUNS.attributeColumns().get(key);
-          byStartTime |= key.equals("start_time");
-          order.append("(").append(column).append(" IS NULL), ").append(column).append(dir);
-        }
-        case METRIC -> {
-          String alias = "o" + n++;
-          joins
-              .append(" LEFT JOIN latest_metrics ")
-              .append(alias)
-              .append(" ON ")
-              .append(alias)
-              .append(".run_uuid = r.run_uuid AND ")
-              .append(alias)
-              .append(".key = ?");
-          joinArgs.add(key);
-          String column =
-              alias
-                  + (o.identifier().aggregate() == Aggregate.MIN
-                      ? ".min_value"
-                      : o.identifier().aggregate() == Aggregate.MAX ? ".max_value" : ".value");
-          order
-              .append("CASE WHEN ")
-              .append(column)
-              .append(" IS NULL THEN 2 WHEN ")
-              .append(alias)
-              .append(".is_nan AND ")
-              .append(o.identifier().aggregate() == Aggregate.LAST)
-              .append(" THEN 1 ELSE 0 END, ")
-              .append(column)
-              .append(dir);
-        }
-        case PARAM, TAG -> {
-          String alias = "o" + n++;
-          String table = o.identifier().type() == EntityType.PARAM ? "params" : "tags";
-          joins
-              .append(" LEFT JOIN ")
-              .append(table)
-              .append(' ')
-              .append(alias)
-              .append(" ON ")
-              .append(alias)
-              .append(".run_uuid = r.run_uuid AND ")
-              .append(alias)
-              .append(".key = ?");
-          joinArgs.add(key);
-          order
-              .append("(")
-              .append(alias)
-              .append(".value IS NULL), ")
-              .append(alias)
-              .append(".value")
-              .append(dir);
-        }
-        default ->
-            throw CairnException.invalid(
-                "Invalid order_by clause: runs cannot be ordered by datasets");
-      }
-      order.append(", ");
-    }
-    if (!byStartTime) {
-      order.append("r.start_time DESC, ");
-    }
-    order.append("r.run_uuid ASC");
-
-    List<Object> whereArgs = new ArrayList<>(experimentIds.stream().map(Long::parseLong).toList());
-    List<String> stages = viewType.stages().stream().map(LifecycleStage::wire).toList();
-    whereArgs.addAll(stages);
-    String condition = FilterSql.compile(filter, RUNS, dialect, whereArgs);
+      FilterSql.Probe probe)
+      throws SQLException {
+    Order order = Order.of(orderBy, 0);
+    Where where = Where.of(experimentIds, viewType, filter, probe);
     String sql =
         "SELECT "
             + RunLoader.INFO_COLUMNS
             + " FROM runs r"
-            + joins
-            + " WHERE r.experiment_id IN ("
-            + Tx.placeholders(experimentIds.size())
-            + ")"
-            + " AND r.lifecycle_stage IN ("
-            + Tx.placeholders(stages.size())
-            + ") AND "
-            + condition
+            + order.joins
+            + " WHERE "
+            + where.sql
             + " ORDER BY "
-            + order
+            + order.sql
             + " LIMIT ? OFFSET ?";
-    List<Object> args = new ArrayList<>(joinArgs);
-    args.addAll(whereArgs);
+    List<Object> args = new ArrayList<>(order.args);
+    args.addAll(where.args);
     args.add(limit);
     args.add(offset);
     return new RunSearchSql(sql, args.toArray());
+  }
+
+  /**
+   * A search ordered first by a metric's latest value, as three queries that together give the same
+   * order: runs with a number for the metric (ordered by it, so the database can walk the (key,
+   * value) index and stop after the page instead of sorting every match), then runs whose latest
+   * value is NaN, then runs without the metric. Each ends in {@code LIMIT ?}; the caller fills it
+   * with the rows still wanted. Null when the order does not start with a metric's latest value.
+   */
+  static List<RunSearchSql> segments(
+      Collection<String> experimentIds,
+      ViewType viewType,
+      Filter filter,
+      List<OrderBy> orderBy,
+      FilterSql.Probe probe)
+      throws SQLException {
+    if (orderBy.isEmpty()
+        || orderBy.get(0).identifier().type() != EntityType.METRIC
+        || orderBy.get(0).identifier().aggregate() != Aggregate.LAST) {
+      return null;
+    }
+    OrderBy first = orderBy.get(0);
+    Order rest = Order.of(orderBy.subList(1, orderBy.size()), 1);
+    Where where = Where.of(experimentIds, viewType, filter, probe);
+    String key = first.identifier().key();
+    String dir = first.ascending() ? " ASC" : " DESC";
+    String joinFirst = " JOIN latest_metrics o0 ON o0.run_uuid = r.run_uuid AND o0.key = ?";
+    List<RunSearchSql> out = new ArrayList<>();
+    for (boolean nan : new boolean[] {false, true}) {
+      String sql =
+          "SELECT "
+              + RunLoader.INFO_COLUMNS
+              + " FROM runs r"
+              + joinFirst
+              + rest.joins
+              + " WHERE o0.is_nan = "
+              + (nan ? "TRUE" : "FALSE")
+              + " AND "
+              + where.sql
+              + " ORDER BY "
+              + (nan ? "" : "o0.value" + dir + ", ")
+              + rest.sql
+              + " LIMIT ?";
+      List<Object> args = new ArrayList<>();
+      args.add(key);
+      args.addAll(rest.args);
+      args.addAll(where.args);
+      out.add(new RunSearchSql(sql, args.toArray()));
+    }
+    String absent =
+        "SELECT "
+            + RunLoader.INFO_COLUMNS
+            + " FROM runs r"
+            + rest.joins
+            + " WHERE NOT EXISTS (SELECT 1 FROM latest_metrics o0 WHERE o0.run_uuid = r.run_uuid"
+            + " AND o0.key = ?) AND "
+            + where.sql
+            + " ORDER BY "
+            + rest.sql
+            + " LIMIT ?";
+    List<Object> args = new ArrayList<>(rest.args);
+    args.add(key);
+    args.addAll(where.args);
+    out.add(new RunSearchSql(absent, args.toArray()));
+    return out;
+  }
+
+  /** The WHERE clause: experiments, lifecycle stages and the filter. */
+  private record Where(String sql, List<Object> args) {
+    static Where of(
+        Collection<String> experimentIds, ViewType viewType, Filter filter, FilterSql.Probe probe)
+        throws SQLException {
+      List<Object> args = new ArrayList<>(experimentIds.stream().map(Long::parseLong).toList());
+      List<String> stages = viewType.stages().stream().map(LifecycleStage::wire).toList();
+      args.addAll(stages);
+      String condition = FilterSql.compile(filter, RUNS, probe.tx().dialect(), args, probe);
+      return new Where(
+          "r.experiment_id IN ("
+              + Tx.placeholders(experimentIds.size())
+              + ") AND r.lifecycle_stage IN ("
+              + Tx.placeholders(stages.size())
+              + ") AND "
+              + condition,
+          args);
+    }
+  }
+
+  /**
+   * The joins and ORDER BY terms of order_by clauses, with MLflow's tie-breakers (start_time
+   * descending, then run id) at the end; join aliases are numbered from {@code firstAlias}.
+   */
+  private record Order(String joins, String sql, List<Object> args) {
+    static Order of(List<OrderBy> orderBy, int firstAlias) {
+      List<Object> joinArgs = new ArrayList<>();
+      StringBuilder joins = new StringBuilder();
+      StringBuilder order = new StringBuilder();
+      boolean byStartTime = false;
+      int n = firstAlias;
+      for (OrderBy o : orderBy) {
+        String dir = o.ascending() ? " ASC" : " DESC";
+        String key = o.identifier().key();
+        switch (o.identifier().type()) {
+          case ATTRIBUTE -> {
+            String column = RUNS.attributeColumns().get(key);
+            byStartTime |= key.equals("start_time");
+            order.append("(").append(column).append(" IS NULL), ").append(column).append(dir);
+          }
+          case METRIC -> {
+            String alias = "o" + n++;
+            joins
+                .append(" LEFT JOIN latest_metrics ")
+                .append(alias)
+                .append(" ON ")
+                .append(alias)
+                .append(".run_uuid = r.run_uuid AND ")
+                .append(alias)
+                .append(".key = ?");
+            joinArgs.add(key);
+            String column =
+                alias
+                    + (o.identifier().aggregate() == Aggregate.MIN
+                        ? ".min_value"
+                        : o.identifier().aggregate() == Aggregate.MAX ? ".max_value" : ".value");
+            order
+                .append("CASE WHEN ")
+                .append(column)
+                .append(" IS NULL THEN 2 WHEN ")
+                .append(alias)
+                .append(".is_nan AND ")
+                .append(o.identifier().aggregate() == Aggregate.LAST)
+                .append(" THEN 1 ELSE 0 END, ")
+                .append(column)
+                .append(dir);
+          }
+          case PARAM, TAG -> {
+            String alias = "o" + n++;
+            String table = o.identifier().type() == EntityType.PARAM ? "params" : "tags";
+            joins
+                .append(" LEFT JOIN ")
+                .append(table)
+                .append(' ')
+                .append(alias)
+                .append(" ON ")
+                .append(alias)
+                .append(".run_uuid = r.run_uuid AND ")
+                .append(alias)
+                .append(".key = ?");
+            joinArgs.add(key);
+            order
+                .append("(")
+                .append(alias)
+                .append(".value IS NULL), ")
+                .append(alias)
+                .append(".value")
+                .append(dir);
+          }
+          default ->
+              throw CairnException.invalid(
+                  "Invalid order_by clause: runs cannot be ordered by datasets");
+        }
+        order.append(", ");
+      }
+      if (!byStartTime) {
+        order.append("r.start_time DESC, ");
+      }
+      order.append("r.run_uuid ASC");
+      return new Order(joins.toString(), order.toString(), joinArgs);
+    }
   }
 }

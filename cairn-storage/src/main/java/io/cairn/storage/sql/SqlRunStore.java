@@ -34,8 +34,23 @@ public final class SqlRunStore implements RunStore {
   private final Database db;
   private final MetricWriter metrics = new MetricWriter();
 
+  /**
+   * Whether searches ordered by a metric run as {@link RunSearchSql#segments}; false runs every
+   * search as one query, the form the segments are tested against.
+   */
+  private final boolean segmented;
+
+  /** Below how many matching rows a filter condition is read as a list of ids (FilterSql). */
+  private final int selectiveBelow;
+
   public SqlRunStore(Database db) {
+    this(db, true, FilterSql.FEW);
+  }
+
+  SqlRunStore(Database db, boolean segmented, int selectiveBelow) {
     this.db = db;
+    this.segmented = segmented;
+    this.selectiveBelow = selectiveBelow;
   }
 
   @Override
@@ -183,12 +198,32 @@ public final class SqlRunStore implements RunStore {
       List<OrderBy> orderBy,
       int limit,
       long offset) {
-    RunSearchSql query =
-        RunSearchSql.build(experimentIds, viewType, filter, orderBy, limit, offset, db.dialect());
     return db.read(
         tx -> {
-          List<RunInfo> infos = tx.query(query.sql(), RunLoader::info, query.args());
-          return RunLoader.load(tx, infos);
+          FilterSql.Probe probe = new FilterSql.Probe(tx, selectiveBelow);
+          List<RunSearchSql> segments =
+              segmented
+                  ? RunSearchSql.segments(experimentIds, viewType, filter, orderBy, probe)
+                  : null;
+          if (segments == null) {
+            RunSearchSql query =
+                RunSearchSql.build(experimentIds, viewType, filter, orderBy, limit, offset, probe);
+            return RunLoader.load(tx, tx.query(query.sql(), RunLoader::info, query.args()));
+          }
+          // Rows [0, offset + limit) of the segments in turn: a segment that returns fewer rows
+          // than asked is exhausted, so the next one continues the order exactly.
+          long wanted = offset + limit;
+          List<RunInfo> rows = new ArrayList<>();
+          for (RunSearchSql segment : segments) {
+            if (rows.size() >= wanted) {
+              break;
+            }
+            Object[] args = java.util.Arrays.copyOf(segment.args(), segment.args().length + 1);
+            args[args.length - 1] = wanted - rows.size();
+            rows.addAll(tx.query(segment.sql(), RunLoader::info, args));
+          }
+          int from = (int) Math.min(offset, rows.size());
+          return RunLoader.load(tx, rows.subList(from, rows.size()));
         });
   }
 

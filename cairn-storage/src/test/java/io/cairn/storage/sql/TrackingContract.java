@@ -339,6 +339,82 @@ abstract class TrackingContract {
   }
 
   @Test
+  void searchRuns_orderedByAMetric_inSegments_matchesOneQuery() {
+    String exp = newExperiment("segments");
+    Random random = new Random(5);
+    double[] values = {0.1, 0.5, 0.5, Double.NaN, Double.POSITIVE_INFINITY, -1, 0.9};
+    for (int i = 0; i < 60; i++) {
+      long start = 1000L + random.nextInt(20); // ties on start_time too
+      String id = runs.create(exp, "me", start, "r" + i, List.of()).info().runId();
+      List<Metric> metrics = new ArrayList<>();
+      if (random.nextInt(4) > 0) {
+        metrics.add(Metric.of("acc", values[random.nextInt(values.length)], 1, 0));
+      }
+      if (random.nextBoolean()) {
+        metrics.add(Metric.of("loss", random.nextInt(5) / 10.0, 1, 0));
+      }
+      List<Param> params =
+          random.nextInt(3) > 0 ? List.of(new Param("p", "v" + random.nextInt(3))) : List.of();
+      runs.logBatch(id, metrics, params, List.of());
+    }
+    runs.delete(runs.create(exp, "me", 1005L, "gone", List.of()).info().runId());
+    Clock clock = Clock.systemUTC();
+    // one query, every filter condition as an id list: the reference
+    RunService oneQuery =
+        new RunService(
+            new SqlRunStore(db, false, Integer.MAX_VALUE),
+            experiments,
+            new Ids(new Random(1)),
+            new RunNames(new Random(2)),
+            clock);
+    // segments, with every condition as EXISTS (as for broad conditions on large experiments)
+    RunService broad =
+        new RunService(
+            new SqlRunStore(db, true, 1),
+            experiments,
+            new Ids(new Random(1)),
+            new RunNames(new Random(2)),
+            clock);
+    List<List<String>> orders =
+        List.of(
+            List.of("metrics.acc DESC"),
+            List.of("metrics.acc ASC"),
+            List.of("metrics.acc DESC", "params.p ASC"),
+            List.of("metrics.acc ASC", "metrics.loss DESC", "attributes.start_time ASC"));
+    java.util.Arrays.asList(
+            null,
+            "metrics.loss > 0.1",
+            "params.p = 'v1'",
+            "metrics.acc >= 0.5",
+            "params.p != 'v2' AND metrics.loss <= 0.3",
+            "params.p = 'v0' OR max(metrics.loss) > 0.2")
+        .forEach(
+            filter -> {
+              for (List<String> order : orders) {
+                List<String> expected =
+                    ids(
+                        oneQuery.search(
+                            List.of(exp), ViewType.ACTIVE_ONLY, filter, order, 1000, null));
+                for (int pageSize : new int[] {1, 7, 1000}) {
+                  RunService service = pageSize == 7 ? broad : runs;
+                  List<String> paged = new ArrayList<>();
+                  String token = null;
+                  do {
+                    Page<Run> page =
+                        service.search(
+                            List.of(exp), ViewType.ACTIVE_ONLY, filter, order, pageSize, token);
+                    paged.addAll(ids(page));
+                    token = page.nextPageToken();
+                  } while (token != null);
+                  assertThat(paged)
+                      .as("filter %s, order %s, pages of %d", filter, order, pageSize)
+                      .isEqualTo(expected);
+                }
+              }
+            });
+  }
+
+  @Test
   void searchRuns_pagesWithoutGapsOrRepeats() {
     String exp = newExperiment("paging");
     List<String> all = new ArrayList<>();

@@ -42,6 +42,39 @@ class MetricsUpgradeTest {
     }
   }
 
+  @Test
+  void schemaVersion_isTheNewestMigration_andANewerSchemaIsRefused() throws Exception {
+    for (Dialect d : Dialect.values()) {
+      Path folder =
+          Path.of("src/main/resources")
+              .resolve(d.migrationLocation().substring("classpath:".length()));
+      int newest;
+      try (var files = java.nio.file.Files.list(folder)) {
+        newest =
+            files
+                .map(f -> f.getFileName().toString())
+                .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                .max()
+                .orElseThrow();
+      }
+      assertThat(newest).as(d.name()).isEqualTo(Database.SCHEMA_VERSION);
+    }
+    String url = TestDatabases.sqliteUrl(dir);
+    Database.open(url, null, null, 2).close();
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.createStatement()
+          .execute(
+              "INSERT INTO cairn_schema_history (installed_rank, version, description, type,"
+                  + " script, checksum, installed_by, execution_time, success) VALUES (99, '"
+                  + (Database.SCHEMA_VERSION + 1)
+                  + "', 'from the future', 'SQL', 'V9__x.sql', 0, 'test', 0, 1)");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Database.open(url, null, null, 2))
+        .isInstanceOf(io.cairn.core.error.CairnException.class)
+        .hasMessageContaining("newer than this Cairn understands");
+  }
+
   private static void upgrade(String url) throws Exception {
     Dialect dialect = Dialect.of(url);
     Flyway.configure()

@@ -10,10 +10,11 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Metric points written straight to the response as MLflow's Metric messages, the same fields as
- * {@link Wire#metric}, without a JSON node per point: a get-history page holds 25,000 of them.
- * {@code withRunId} false leaves out run_id, as MLflow's get-history does (its bulk-interval answer
- * keeps it).
+ * Metric points written as MLflow's Metric messages (key, value with NaN and Infinity as strings,
+ * timestamp, step, and run_id, model_id and dataset fields when set), straight to the response
+ * without a JSON node per point: a get-history page holds 25,000 of them. The one writer of that
+ * message, for runs' data as well. {@code withRunId} false leaves out run_id, as MLflow's
+ * get-history does (its bulk-interval answer keeps it).
  */
 record MetricList(List<Metric> metrics, boolean withRunId) implements JsonSerializable {
   @Override

@@ -7,7 +7,6 @@ import io.cairn.core.tracking.Dataset;
 import io.cairn.core.tracking.DatasetInput;
 import io.cairn.core.tracking.Experiment;
 import io.cairn.core.tracking.LoggedModel;
-import io.cairn.core.tracking.Metric;
 import io.cairn.core.tracking.ModelOutput;
 import io.cairn.core.tracking.Page;
 import io.cairn.core.tracking.Param;
@@ -72,8 +71,7 @@ final class Wire {
     ObjectNode o = F.objectNode();
     o.set("info", runInfo(r.info()));
     ObjectNode data = o.putObject("data");
-    ArrayNode metrics = data.putArray("metrics");
-    r.metrics().forEach(m -> metrics.add(metric(m)));
+    data.putPOJO("metrics", new MetricList(r.metrics(), true));
     ArrayNode params = data.putArray("params");
     r.params().forEach(p -> params.add(param(p)));
     data.set("tags", tags(r.tags()));
@@ -105,37 +103,6 @@ final class Wire {
       ds.put("profile", d.profile());
     }
     return o;
-  }
-
-  static ObjectNode metric(Metric m) {
-    ObjectNode o = F.objectNode();
-    o.put("key", m.key());
-    putDouble(o, "value", m.value());
-    o.put("timestamp", m.timestamp());
-    o.put("step", m.step());
-    if (m.runId() != null) {
-      o.put("run_id", m.runId());
-    }
-    if (m.modelId() != null) {
-      o.put("model_id", m.modelId());
-    }
-    if (m.datasetName() != null) {
-      o.put("dataset_name", m.datasetName());
-    }
-    if (m.datasetDigest() != null) {
-      o.put("dataset_digest", m.datasetDigest());
-    }
-    return o;
-  }
-
-  static void putDouble(ObjectNode o, String field, double v) {
-    if (Double.isNaN(v)) {
-      o.put(field, "NaN");
-    } else if (Double.isInfinite(v)) {
-      o.put(field, v > 0 ? "Infinity" : "-Infinity");
-    } else {
-      o.put(field, v);
-    }
   }
 
   static ObjectNode param(Param p) {
@@ -171,8 +138,7 @@ final class Wire {
     ObjectNode data = o.putObject("data");
     ArrayNode params = data.putArray("params");
     m.params().forEach(p -> params.add(param(p)));
-    ArrayNode metrics = data.putArray("metrics");
-    m.metrics().forEach(x -> metrics.add(metric(x)));
+    data.putPOJO("metrics", new MetricList(m.metrics(), true));
     return o;
   }
 }

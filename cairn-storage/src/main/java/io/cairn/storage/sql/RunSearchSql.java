@@ -77,9 +77,7 @@ record RunSearchSql(String sql, Object[] args) {
       List<OrderBy> orderBy,
       FilterSql.Probe probe)
       throws SQLException {
-    if (orderBy.isEmpty()
-        || orderBy.get(0).identifier().type() != EntityType.METRIC
-        || orderBy.get(0).identifier().aggregate() != Aggregate.LAST) {
+    if (!startsWithMetric(orderBy)) {
       return null;
     }
     OrderBy first = orderBy.get(0);
@@ -126,6 +124,39 @@ record RunSearchSql(String sql, Object[] args) {
     args.addAll(where.args);
     out.add(new RunSearchSql(absent, args.toArray()));
     return out;
+  }
+
+  /** Whether the order starts with a metric's latest value (the {@link #segments} form). */
+  static boolean startsWithMetric(List<OrderBy> orderBy) {
+    return !orderBy.isEmpty()
+        && orderBy.get(0).identifier().type() == EntityType.METRIC
+        && orderBy.get(0).identifier().aggregate() == Aggregate.LAST;
+  }
+
+  /** The rows a walk of the metric's (key, value) index visits: the runs with a number for it. */
+  static FilterSql.WalkCount metricWalk(Tx tx, String key) {
+    return bound ->
+        count(
+            tx,
+            "SELECT 1 FROM latest_metrics w WHERE w.key = ? AND w.is_nan = FALSE LIMIT " + bound,
+            key);
+  }
+
+  /** The rows a walk of an experiment's runs in start-time order visits. */
+  static FilterSql.WalkCount experimentWalk(Tx tx, Collection<String> experimentIds) {
+    return bound ->
+        count(
+            tx,
+            "SELECT 1 FROM runs w WHERE w.experiment_id IN ("
+                + Tx.placeholders(experimentIds.size())
+                + ") LIMIT "
+                + bound,
+            experimentIds.stream().map(Long::parseLong).toArray());
+  }
+
+  private static long count(Tx tx, String rows, Object... args) throws SQLException {
+    return tx.first("SELECT COUNT(*) FROM (" + rows + ") AS t", rs -> rs.getLong(1), args)
+        .orElse(0L);
   }
 
   /** The WHERE clause: experiments, lifecycle stages and the filter. */

@@ -40,17 +40,17 @@ public final class SqlRunStore implements RunStore {
    */
   private final boolean segmented;
 
-  /** Below how many matching rows a filter condition is read as a list of ids (FilterSql). */
-  private final int selectiveBelow;
+  /** How filter conditions on metrics, params and tags are written (FilterSql.Probe). */
+  private final FilterSql.Forms forms;
 
   public SqlRunStore(Database db) {
-    this(db, true, FilterSql.FEW);
+    this(db, true, FilterSql.Forms.BY_COUNT);
   }
 
-  SqlRunStore(Database db, boolean segmented, int selectiveBelow) {
+  SqlRunStore(Database db, boolean segmented, FilterSql.Forms forms) {
     this.db = db;
     this.segmented = segmented;
-    this.selectiveBelow = selectiveBelow;
+    this.forms = forms;
   }
 
   @Override
@@ -200,9 +200,17 @@ public final class SqlRunStore implements RunStore {
       long offset) {
     return db.read(
         tx -> {
-          FilterSql.Probe probe = new FilterSql.Probe(tx, selectiveBelow);
+          boolean byMetric = segmented && RunSearchSql.startsWithMetric(orderBy);
+          FilterSql.Probe probe =
+              new FilterSql.Probe(
+                  tx,
+                  forms,
+                  byMetric || (orderBy.isEmpty() && experimentIds.size() == 1) ? offset + limit : 0,
+                  byMetric
+                      ? RunSearchSql.metricWalk(tx, orderBy.get(0).identifier().key())
+                      : RunSearchSql.experimentWalk(tx, experimentIds));
           List<RunSearchSql> segments =
-              segmented
+              byMetric
                   ? RunSearchSql.segments(experimentIds, viewType, filter, orderBy, probe)
                   : null;
           if (segments == null) {

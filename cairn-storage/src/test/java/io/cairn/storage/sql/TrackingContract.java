@@ -362,7 +362,7 @@ abstract class TrackingContract {
     // one query, every filter condition as an id list: the reference
     RunService oneQuery =
         new RunService(
-            new SqlRunStore(db, false, Integer.MAX_VALUE),
+            new SqlRunStore(db, false, FilterSql.Forms.ID_LISTS),
             experiments,
             new Ids(new Random(1)),
             new RunNames(new Random(2)),
@@ -370,7 +370,7 @@ abstract class TrackingContract {
     // segments, with every condition as EXISTS (as for broad conditions on large experiments)
     RunService broad =
         new RunService(
-            new SqlRunStore(db, true, 1),
+            new SqlRunStore(db, true, FilterSql.Forms.EXISTS),
             experiments,
             new Ids(new Random(1)),
             new RunNames(new Random(2)),

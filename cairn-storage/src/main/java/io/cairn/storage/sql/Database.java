@@ -29,9 +29,6 @@ public final class Database implements AutoCloseable {
     T run(Tx tx) throws SQLException;
   }
 
-  /** How much of a SQLite file reads map into memory (address space, not resident memory). */
-  private static final long MMAP_BYTES = 1L << 30;
-
   private final HikariDataSource pool;
   private final Dialect dialect;
   private final SqliteWriter sqliteWriter;
@@ -72,10 +69,6 @@ public final class Database implements AutoCloseable {
       config.addDataSourceProperty("busy_timeout", "30000");
       config.addDataSourceProperty("case_sensitive_like", "true");
       config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-      // Reads map the file instead of copying each page in with pread (one shared copy in the
-      // page cache for every pooled connection), and each connection caches more pages.
-      config.addDataSourceProperty("mmap_size", Long.toString(MMAP_BYTES));
-      config.addDataSourceProperty("cache_size", "-16384");
     } else {
       config.addDataSourceProperty("connectTimeout", "5");
       config.addDataSourceProperty("reWriteBatchedInserts", "true");

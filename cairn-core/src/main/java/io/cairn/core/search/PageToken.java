@@ -20,17 +20,85 @@ public final class PageToken {
       Pattern.compile(
           "^\\{\\s*\"after\"\\s*:\\s*\\[(-?\\d{1,19}(?:\\s*,\\s*-?\\d{1,19}){0,7})]\\s*}$");
 
+  private static final Pattern AFTER_ID =
+      Pattern.compile(
+          "^\\{\\s*\"after\"\\s*:\\s*\\[(-?\\d{1,19}(?:\\s*,\\s*-?\\d{1,19}){0,7})]\\s*,"
+              + "\\s*\"id\"\\s*:\\s*\"([0-9A-Za-z_-]{1,1400})\"\\s*}$");
+
+  /** A keyset token's sort key and the id that ends it ({@link #encodeAfter(String, long...)}). */
+  public record After(long[] key, String id) {}
+
+  /**
+   * A keyset token whose sort key ends in an id (a run id, say): {@code {"after": [...], "id":
+   * "..."}}, the id in unpadded base64url so that any id fits.
+   */
+  public static String encodeAfter(String id, long... key) {
+    String encodedId =
+        Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
+    return base64(afterList(key) + ", \"id\": \"" + encodedId + "\"}");
+  }
+
+  /**
+   * The sort key and id a keyset token of {@link #encodeAfter(String, long...)} holds, or null for
+   * no token or an offset token (which {@link #decode} reads); a token of neither form is
+   * INVALID_PARAMETER_VALUE.
+   */
+  public static After decodeAfterId(String token, int length) {
+    if (token == null || token.isEmpty()) {
+      return null;
+    }
+    try {
+      String text = token.length() > 2400 ? null : decodeText(token);
+      Matcher m = text == null ? null : AFTER_ID.matcher(text);
+      if (m != null && m.matches()) {
+        long[] key = parseKey(m.group(1), length);
+        if (key != null) {
+          byte[] id = Base64.getUrlDecoder().decode(m.group(2));
+          return new After(key, new String(id, StandardCharsets.UTF_8));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // not a keyset token: decode() decides
+    }
+    decode(token); // an offset token passes; anything else is refused here
+    return null;
+  }
+
+  private static long[] parseKey(String list, int length) {
+    String[] parts = list.split("\\s*,\\s*");
+    if (parts.length != length) {
+      return null;
+    }
+    long[] key = new long[length];
+    for (int i = 0; i < length; i++) {
+      key[i] = Long.parseLong(parts[i]);
+    }
+    return key;
+  }
+
+  private static String decodeText(String token) {
+    return new String(decodeBase64(token), StandardCharsets.UTF_8);
+  }
+
   /**
    * A keyset token: the sort key of the last row of a page, as integers ({@code {"after": [...]}}),
    * so the next page starts with an index seek instead of skipping rows.
    */
   public static String encodeAfter(long... key) {
+    return base64(afterList(key) + "}");
+  }
+
+  /** {@code {"after": [k1, k2, ...]}, without its closing brace. */
+  private static String afterList(long... key) {
     StringBuilder json = new StringBuilder("{\"after\": [");
     for (int i = 0; i < key.length; i++) {
       json.append(i == 0 ? "" : ", ").append(key[i]);
     }
-    json.append("]}");
-    return Base64.getUrlEncoder().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    return json.append(']').toString();
+  }
+
+  private static String base64(String json) {
+    return Base64.getUrlEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -46,12 +114,8 @@ public final class PageToken {
       if (bytes != null) {
         Matcher m = AFTER.matcher(new String(bytes, StandardCharsets.UTF_8));
         if (m.matches()) {
-          String[] parts = m.group(1).split("\\s*,\\s*");
-          if (parts.length == length) {
-            long[] key = new long[length];
-            for (int i = 0; i < length; i++) {
-              key[i] = Long.parseLong(parts[i]);
-            }
+          long[] key = parseKey(m.group(1), length);
+          if (key != null) {
             return key;
           }
         }
@@ -64,8 +128,7 @@ public final class PageToken {
   }
 
   public static String encode(long offset) {
-    String json = "{\"offset\": " + offset + "}";
-    return Base64.getUrlEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return base64("{\"offset\": " + offset + "}");
   }
 
   /** The offset a token stands for; null or empty means the first page. */

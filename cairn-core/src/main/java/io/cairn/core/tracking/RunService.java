@@ -140,12 +140,25 @@ public final class RunService {
     Validation.experimentIds(experimentIds);
     Filter parsed = SearchParser.parseFilter(filter, SearchSchema.RUNS);
     List<OrderBy> order = SearchParser.parseOrderBy(orderBy, SearchSchema.RUNS);
-    long offset = PageToken.decode(pageToken);
+    // Searches ordered by one metric page with a cursor (the last run's sort key); any other
+    // order, and MLflow's offset tokens, with an offset.
+    boolean byCursor = RunCursor.fits(order);
+    RunCursor cursor = RunCursor.of(pageToken);
+    if (cursor != null && !byCursor) {
+      throw CairnException.invalid(
+          "Invalid page token: it continues a search ordered by one metric, not by %s", orderBy);
+    }
+    long offset = cursor == null ? PageToken.decode(pageToken) : 0;
     if (experimentIds.isEmpty()) {
       return new Page<>(List.of(), null);
     }
-    List<Run> found = store.searchRuns(experimentIds, viewType, parsed, order, limit + 1, offset);
-    return Page.cut(found, limit, offset);
+    List<Run> found =
+        store.searchRuns(experimentIds, viewType, parsed, order, limit + 1, offset, cursor);
+    if (!byCursor || found.size() <= limit) {
+      return Page.cut(found, limit, offset);
+    }
+    RunCursor next = RunCursor.after(found.get(limit - 1), order.get(0).identifier().key());
+    return new Page<>(found.subList(0, limit), next.token());
   }
 
   /** A metric's history; without {@code maxResults} every point, in one page. */

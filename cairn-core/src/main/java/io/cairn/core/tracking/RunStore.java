@@ -31,13 +31,19 @@ public interface RunStore {
 
   boolean deleteTag(String runId, String key);
 
+  /**
+   * Up to {@code limit} runs in the search's order, skipping {@code offset} of them, or starting
+   * after {@code after} (then {@code offset} is 0 and the order is the one metric {@link
+   * RunCursor#fits}).
+   */
   List<Run> searchRuns(
       Collection<String> experimentIds,
       ViewType viewType,
       Filter filter,
       List<OrderBy> orderBy,
       int limit,
-      long offset);
+      long offset,
+      RunCursor after);
 
   /** Points of one metric ordered by step, timestamp and value. */
   /**

@@ -6,6 +6,7 @@ import io.cairn.core.search.EntityType;
 import io.cairn.core.search.Filter;
 import io.cairn.core.search.OrderBy;
 import io.cairn.core.tracking.LifecycleStage;
+import io.cairn.core.tracking.RunCursor;
 import io.cairn.core.tracking.ViewType;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -68,14 +69,17 @@ record RunSearchSql(String sql, Object[] args) {
    * order: runs with a number for the metric (ordered by it, so the database can walk the (key,
    * value) index and stop after the page instead of sorting every match), then runs whose latest
    * value is NaN, then runs without the metric. Each ends in {@code LIMIT ?}; the caller fills it
-   * with the rows still wanted. Null when the order does not start with a metric's latest value.
+   * with the rows still wanted. With a cursor (the order is then the metric alone), the list starts
+   * at the cursor's segment, whose query starts after the cursor's run. Null when the order does
+   * not start with a metric's latest value.
    */
   static List<RunSearchSql> segments(
       Collection<String> experimentIds,
       ViewType viewType,
       Filter filter,
       List<OrderBy> orderBy,
-      FilterSql.Probe probe)
+      FilterSql.Probe probe,
+      RunCursor after)
       throws SQLException {
     if (!startsWithMetric(orderBy)) {
       return null;
@@ -87,42 +91,51 @@ record RunSearchSql(String sql, Object[] args) {
     String dir = first.ascending() ? " ASC" : " DESC";
     String joinFirst = " JOIN latest_metrics o0 ON o0.run_uuid = r.run_uuid AND o0.key = ?";
     List<RunSearchSql> out = new ArrayList<>();
-    for (boolean nan : new boolean[] {false, true}) {
-      String sql =
-          "SELECT "
-              + RunLoader.INFO_COLUMNS
-              + " FROM runs r"
-              + joinFirst
-              + rest.joins
-              + " WHERE o0.is_nan = "
-              + (nan ? "TRUE" : "FALSE")
-              + " AND "
-              + where.sql
-              + " ORDER BY "
-              + (nan ? "" : "o0.value" + dir + ", ")
-              + rest.sql
-              + " LIMIT ?";
+    int from = after == null ? RunCursor.NUMBER : after.segment();
+    for (int segment = from; segment <= RunCursor.ABSENT; segment++) {
       List<Object> args = new ArrayList<>();
-      args.add(key);
-      args.addAll(rest.args);
+      StringBuilder sql = new StringBuilder("SELECT ").append(RunLoader.INFO_COLUMNS);
+      sql.append(" FROM runs r");
+      if (segment == RunCursor.ABSENT) {
+        sql.append(rest.joins)
+            .append(" WHERE NOT EXISTS (SELECT 1 FROM latest_metrics o0")
+            .append(" WHERE o0.run_uuid = r.run_uuid AND o0.key = ?)");
+        args.addAll(rest.args);
+        args.add(key);
+      } else {
+        sql.append(joinFirst)
+            .append(rest.joins)
+            .append(" WHERE o0.is_nan = ")
+            .append(segment == RunCursor.NAN ? "TRUE" : "FALSE");
+        args.add(key);
+        args.addAll(rest.args);
+      }
+      sql.append(" AND ").append(where.sql);
       args.addAll(where.args);
-      out.add(new RunSearchSql(sql, args.toArray()));
+      if (after != null && segment == after.segment()) {
+        sql.append(" AND ");
+        if (segment == RunCursor.NUMBER) {
+          // The redundant range lets the database seek the (key, value) index to the cursor.
+          String before = first.ascending() ? ">" : "<";
+          sql.append("o0.value ")
+              .append(before)
+              .append("= ? AND (o0.value ")
+              .append(before)
+              .append(" ? OR (o0.value = ? AND ");
+          args.addAll(List.of(after.value(), after.value(), after.value()));
+        }
+        sql.append("(r.start_time < ? OR (r.start_time = ? AND r.run_uuid > ?))");
+        args.addAll(List.of(after.startTime(), after.startTime(), after.runId()));
+        if (segment == RunCursor.NUMBER) {
+          sql.append("))");
+        }
+      }
+      sql.append(" ORDER BY ")
+          .append(segment == RunCursor.NUMBER ? "o0.value" + dir + ", " : "")
+          .append(rest.sql)
+          .append(" LIMIT ?");
+      out.add(new RunSearchSql(sql.toString(), args.toArray()));
     }
-    String absent =
-        "SELECT "
-            + RunLoader.INFO_COLUMNS
-            + " FROM runs r"
-            + rest.joins
-            + " WHERE NOT EXISTS (SELECT 1 FROM latest_metrics o0 WHERE o0.run_uuid = r.run_uuid"
-            + " AND o0.key = ?) AND "
-            + where.sql
-            + " ORDER BY "
-            + rest.sql
-            + " LIMIT ?";
-    List<Object> args = new ArrayList<>(rest.args);
-    args.add(key);
-    args.addAll(where.args);
-    out.add(new RunSearchSql(absent, args.toArray()));
     return out;
   }
 

@@ -11,6 +11,7 @@ import io.cairn.core.tracking.Metric;
 import io.cairn.core.tracking.ModelOutput;
 import io.cairn.core.tracking.Param;
 import io.cairn.core.tracking.Run;
+import io.cairn.core.tracking.RunCursor;
 import io.cairn.core.tracking.RunInfo;
 import io.cairn.core.tracking.RunStatus;
 import io.cairn.core.tracking.RunStore;
@@ -197,10 +198,11 @@ public final class SqlRunStore implements RunStore {
       Filter filter,
       List<OrderBy> orderBy,
       int limit,
-      long offset) {
+      long offset,
+      RunCursor after) {
     return db.read(
         tx -> {
-          boolean byMetric = segmented && RunSearchSql.startsWithMetric(orderBy);
+          boolean byMetric = (segmented || after != null) && RunSearchSql.startsWithMetric(orderBy);
           FilterSql.Probe probe =
               new FilterSql.Probe(
                   tx,
@@ -211,7 +213,7 @@ public final class SqlRunStore implements RunStore {
                       : RunSearchSql.experimentWalk(tx, experimentIds));
           List<RunSearchSql> segments =
               byMetric
-                  ? RunSearchSql.segments(experimentIds, viewType, filter, orderBy, probe)
+                  ? RunSearchSql.segments(experimentIds, viewType, filter, orderBy, probe, after)
                   : null;
           if (segments == null) {
             RunSearchSql query =

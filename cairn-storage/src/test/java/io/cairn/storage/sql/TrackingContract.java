@@ -432,6 +432,48 @@ abstract class TrackingContract {
   }
 
   @Test
+  void searchRuns_byOneMetric_pagesByCursor_unshiftedByRunsLoggedMeanwhile() {
+    String exp = newExperiment("cursor");
+    for (int i = 0; i < 12; i++) {
+      String id = runs.create(exp, "u", 1000L + i % 3, null, List.of()).info().runId();
+      runs.logBatch(id, List.of(Metric.of("acc", i % 4 / 4.0, 1, 0)), List.of(), List.of());
+    }
+    List<String> order = List.of("metrics.acc DESC");
+    List<String> before =
+        ids(runs.search(List.of(exp), ViewType.ACTIVE_ONLY, null, order, 100, null));
+    Page<Run> first = runs.search(List.of(exp), ViewType.ACTIVE_ONLY, null, order, 5, null);
+    assertThat(new String(java.util.Base64.getUrlDecoder().decode(first.nextPageToken())))
+        .startsWith("{\"after\": [0, ");
+    // a run that sorts on the first page arrives between the pages: an offset would repeat a run
+    String early = runs.create(exp, "u", 5000L, null, List.of()).info().runId();
+    runs.logBatch(early, List.of(Metric.of("acc", 0.99, 1, 0)), List.of(), List.of());
+    List<String> paged = new ArrayList<>(ids(first));
+    String token = first.nextPageToken();
+    while (token != null) {
+      Page<Run> page = runs.search(List.of(exp), ViewType.ACTIVE_ONLY, null, order, 5, token);
+      paged.addAll(ids(page));
+      token = page.nextPageToken();
+    }
+    assertThat(paged).isEqualTo(before);
+    // the cursor belongs to that order: another order refuses it, MLflow's offset tokens still work
+    assertThatThrownBy(
+            () ->
+                runs.search(
+                    List.of(exp),
+                    ViewType.ACTIVE_ONLY,
+                    null,
+                    List.of("params.p ASC"),
+                    5,
+                    first.nextPageToken()))
+        .isInstanceOfSatisfying(
+            CairnException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+    String offset = java.util.Base64.getEncoder().encodeToString("{\"offset\": 5}".getBytes());
+    assertThat(ids(runs.search(List.of(exp), ViewType.ACTIVE_ONLY, null, order, 100, offset)))
+        .hasSize(8);
+  }
+
+  @Test
   void logInputs_linksDatasetsOnce_withContextTags() {
     String exp = newExperiment("inputs");
     String runId = runs.create(exp, "me", null, null, List.of()).info().runId();

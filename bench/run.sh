@@ -35,6 +35,16 @@ else
   LOAD_TIMEOUT="${BENCH_LOAD_TIMEOUT:-10800}"
   READ_TIMEOUT="${BENCH_READ_TIMEOUT:-1800}"
 fi
+# Peers whose search data set is mostly written straight into their database (Seed.java): the first
+# SEED_API_RUNS runs go through the API (and give the load rate), the rest are copies of what the
+# server wrote for one of them. MLflow loads about 30 runs/s here, so 100,000 runs by API alone would
+# take most of a day for its two rows.
+if [[ "$QUICK" == "1" ]]; then
+  SEED="${BENCH_SEED-}"
+else
+  SEED="${BENCH_SEED-mlflow-sqlite mlflow-postgresql mlflow-go-sqlite mlflow-go-postgresql fasttrackml-sqlite fasttrackml-postgresql}"
+fi
+SEED_API_RUNS="${BENCH_SEED_API_RUNS:-1000}"
 THREADS="${BENCH_THREADS:-8}"
 BATCH=1000
 PAGE_SIZE="${BENCH_PAGE_SIZE:-100}"
@@ -70,6 +80,10 @@ die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 for id in $SERVERS; do
   [[ " $ALL_SERVERS " == *" $id "* ]] || die "unknown server '$id' in BENCH_SERVERS (known: $ALL_SERVERS)"
+done
+for id in $SEED; do
+  [[ " $ALL_SERVERS " == *" $id "* && "$id" != cairn-* ]] ||
+    die "BENCH_SEED names '$id': it takes peers only (Cairn always loads through its API)"
 done
 for tool in java mvn python3 curl timeout setsid; do
   command -v "$tool" >/dev/null || die "$tool is needed"
@@ -231,6 +245,23 @@ fresh_db() { # fresh_db NAME: an empty database owned by the benchmark's role
     PG_DATABASES+=("$1")
 }
 
+# jdbc_of ID DATA_DIR: the JDBC URL of a peer's own database, for the seed.
+jdbc_of() {
+  case "$1" in
+    mlflow-sqlite | mlflow-go-sqlite) echo "jdbc:sqlite:$2/mlflow.db" ;;
+    fasttrackml-sqlite) echo "jdbc:sqlite:$2/fml.db" ;;
+    *-postgresql)
+      echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$(dbname_of "$1")?user=$PG_USER&password=$PG_PASS&sslmode=$PG_SSLMODE&reWriteBatchedInserts=true" ;;
+  esac
+}
+
+# settle_db ID: VACUUM ANALYZE of the server's PostgreSQL database after a load (every server alike),
+# so that reads are measured on settled tables, not while autovacuum works through the new rows.
+settle_db() {
+  [[ "$1" == *-postgresql ]] || return 0
+  driver settle --jdbc "$(jdbc_of "$1" "")" >/dev/null 2>&1 || log "$1: VACUUM ANALYZE failed"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # ------------------------------------------------------------------------------------------ servers
@@ -390,14 +421,25 @@ run_server() {
 
   phase "$id" ingest $((WARMUP_S + INGEST_S + 300)) ingest --url "$url" --threads "$THREADS" --batch "$BATCH" \
     --warmup "$WARMUP_S" --seconds "$INGEST_S" --pid "$SERVER_PID" || true
-  if phase "$id" load $((LOAD_TIMEOUT + 300)) load --url "$url" --runs "$RUNS" --threads "$THREADS" \
+  local api_runs="$RUNS" seeded=0
+  if [[ " $SEED " == *" $id "* ]] && ((RUNS > SEED_API_RUNS)); then api_runs="$SEED_API_RUNS" seeded=1; fi
+  if phase "$id" load $((LOAD_TIMEOUT + 300)) load --url "$url" --runs "$api_runs" --threads "$THREADS" \
     --timeout "$LOAD_TIMEOUT"; then
     local complete=false
     grep -q '"complete" : true' "$RES/$id.load.json" && complete=true
+    if ((seeded)) && [[ "$complete" == true ]]; then
+      complete=false
+      phase "$id" seed $((LOAD_TIMEOUT + 300)) seed --jdbc "$(jdbc_of "$id" "$dir")" --from "$api_runs" \
+        --runs "$RUNS" && grep -q '"complete" : true' "$RES/$id.seed.json" && complete=true
+    fi
+    settle_db "$id"
     phase "$id" search $((2 * READ_TIMEOUT + 300)) search --url "$url" --runs "$RUNS" --complete "$complete" \
       --page-size "$PAGE_SIZE" --iterations "$SEARCH_ITER" --timeout "$READ_TIMEOUT" || true
   fi
+  local settle=""
+  [[ "$id" == *-postgresql ]] && settle="$(jdbc_of "$id" "$dir")"
   phase "$id" history $((2 * LOAD_TIMEOUT + 300)) history --url "$url" --points "$POINTS" --threads "$THREADS" \
+    --settle-jdbc "$settle" \
     --iterations "$HISTORY_ITER" --bulk-max-results "$BULK_MAX" --timeout "$LOAD_TIMEOUT" || true
 
   # The first error a Go server logged (logrus format), to explain failed requests in the table.
@@ -448,6 +490,16 @@ while IFS= read -r var; do
   [[ "$var" == BENCH_WORK=* || "$var" == BENCH_KEEP=* || "$var" == BENCH_OUT=* ]] && continue
   command_line="$(printf '%q' "$var") $command_line"
 done < <(env | grep -E '^BENCH_[A-Z_]+=' | sort -r)
+SEED_METHOD=""
+if [[ -n "${SEED// /}" ]]; then
+  SEED_METHOD="
+  **Seeded peers** ($(echo $SEED | sed 's/ /, /g')): the first $SEED_API_RUNS runs go through the API as above (the
+  runs/s figure is theirs); the rest are written straight into the peer's own database by the driver
+  (\`bench/driver\` \`seed\`), as copies of every row the server itself wrote for run 1 (runs, params, tags,
+  metrics, latest_metrics, whatever their columns) with only the run id, name, start time, timestamps and
+  values changed, while the server runs. Loading 100,000 runs through MLflow's API takes about an hour a row
+  here. The page check above then holds each seeded server to the data set."
+fi
 read -r -d '' method <<EOF || true
 - One server at a time on 127.0.0.1, each on a new, empty database (SQLite file in a scratch folder, or a
   PostgreSQL database of its own on the same cluster), with its default settings. Every PostgreSQL
@@ -465,7 +517,10 @@ read -r -d '' method <<EOF || true
   filter \`metrics.m0 > 0.2\`, \`order_by metrics.m1 DESC\`, max_results=$PAGE_SIZE (the MLflow UI's page), page 1
   and page 10 (opened with the server's own page token), $SEARCH_ITER times each after 3 warm-up requests.
   "pages right?" compares both pages with the order the data must come back in (MLflow's: the metric, then
-  start_time descending).
+  start_time descending).$SEED_METHOD
+- **Settling**: after each load (runs, and the history metric) the benchmark runs \`VACUUM ANALYZE\` on the
+  server's PostgreSQL database, for every server alike, so reads are measured on tables with statistics and
+  a visibility map, not while autovacuum works through the new rows. SQLite databases are left as written.
 - **History**: one metric with $POINTS points in one run, logged 1000 a request; \`metrics/get-history\` read whole
   as the MLflow client pages it (max_results=25000 and page_token until none), each page counted by a streaming
   parser as it arrives (\`HttpURLConnection\`), median of $HISTORY_ITER reads after one warm-up; \`metrics/get-history-bulk-interval\` with max_results=$BULK_MAX.

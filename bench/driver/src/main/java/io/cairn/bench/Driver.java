@@ -19,8 +19,10 @@ import java.util.Map;
  *   ingest   --url U --threads 8 --batch 1000 --warmup S --seconds S [--max-requests N] [--pid P] --out F
  *   raw      --jdbc URL --threads 8 --batch 1000 --warmup S --seconds S [--max-requests N] --out F
  *   load     --url U --runs N --threads 8 --timeout S --out F
+ *   seed     --jdbc URL --from K --runs N [--template 1] --out F   (runs K..N-1 written in SQL)
+ *   settle   --jdbc URL                       (VACUUM ANALYZE when PostgreSQL)
  *   search   --url U --runs N --page-size 100 --iterations K --timeout S --out F
- *   history  --url U --points P --threads 8 --iterations K --timeout S --out F
+ *   history  --url U --points P --threads 8 --iterations K --timeout S [--settle-jdbc URL] --out F
  *   rss      --pid P --out F
  *   note     --out F key=value ...
  *   report   --dir D --md FILE
@@ -34,7 +36,7 @@ public final class Driver {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: driver ingest|raw|load|search|history|rss|note|report [--opt value ...]");
+      System.err.println("usage: driver ingest|raw|load|seed|settle|search|history|rss|note|report [--opt value ...]");
       System.exit(2);
     }
     Opts o = Opts.parse(Arrays.copyOfRange(args, 1, args.length));
@@ -43,6 +45,11 @@ public final class Driver {
       case "ingest" -> result = new Ingest(o).run();
       case "raw" -> result = new RawIngest(o).run();
       case "load" -> result = new LoadRuns(o).run();
+      case "seed" -> result = new Seed(o).run();
+      case "settle" -> {
+        Settle.database(o.required("jdbc"));
+        return;
+      }
       case "search" -> result = new SearchBench(o).run();
       case "history" -> result = new HistoryBench(o).run();
       case "rss" -> {

@@ -104,6 +104,7 @@ final class HistoryBench {
       out.put("load_first_error", Driver.shorten(firstError.get(), 400));
     }
     Driver.log("history: loaded %d of %d points in %.1f s", loaded.get(), points, loadS);
+    Settle.database(o.str("settle-jdbc", null));
 
     // Full history, paged.
     long readDeadline = System.nanoTime() + (long) (timeoutS * 1e9);

@@ -23,8 +23,8 @@ final class Report {
   }
 
   /** One server's files. */
-  record Server(String id, JsonNode meta, JsonNode ingest, JsonNode load, JsonNode search,
-      JsonNode history) {
+  record Server(String id, JsonNode meta, JsonNode ingest, JsonNode load, JsonNode seed,
+      JsonNode search, JsonNode history) {
     String label() {
       return meta.path("label").asText(id);
     }
@@ -90,7 +90,8 @@ final class Report {
         continue;
       }
       servers.add(new Server(id, read(id + ".meta.json"), read(id + ".ingest.json"),
-          read(id + ".load.json"), read(id + ".search.json"), read(id + ".history.json")));
+          read(id + ".load.json"), read(id + ".seed.json"), read(id + ".search.json"),
+          read(id + ".history.json")));
     }
     JsonNode rawSqlite = read("raw-sqlite.json");
     JsonNode rawPg = read("raw-postgresql.json");
@@ -135,6 +136,12 @@ final class Report {
           ? String.format(Locale.ROOT, "%,d (%.0f/s)", s.load.path("runs_loaded").asLong(),
               s.load.path("runs_per_s").asDouble())
           : "";
+      if (s.seed.has("runs_seeded")) {
+        loaded = String.format(Locale.ROOT, "%,d: %,d by API (%.0f/s), %,d seeded",
+            s.load.path("runs_loaded").asLong() + s.seed.path("runs_seeded").asLong(),
+            s.load.path("runs_loaded").asLong(), s.load.path("runs_per_s").asDouble(),
+            s.seed.path("runs_seeded").asLong());
+      }
       String right = !s.search.has("checked") ? ""
           : !s.search.path("checked").asBoolean() ? "not checked (partial load)"
           : s.search.path("correct").asBoolean() ? "yes" : "**no**";
@@ -154,7 +161,8 @@ final class Report {
         right = s.search.has("checked") ? "no runs to search" : right;
       } else if (s.search.has("checked") && !s.search.path("checked").asBoolean()) {
         right = String.format(Locale.ROOT, "not checked (%,d of %,d runs loaded)",
-            s.load.path("runs_loaded").asLong(), s.load.path("runs_wanted").asLong());
+            s.load.path("runs_loaded").asLong() + s.seed.path("runs_seeded").asLong(0),
+            s.seed.path("runs_wanted").asLong(s.load.path("runs_wanted").asLong()));
       }
       tables.append(row(s.label(), dbName(s.db()), loaded,
           anyRuns ? ms2(s.search, "page1_p50_ms", "page1_p99_ms") : "",
@@ -294,6 +302,7 @@ final class Report {
     add(w, s.meta.path("why").asText(""));
     add(w, s.meta.path("load_error").asText(""));
     add(w, s.load.path("note").asText(""));
+    add(w, s.meta.path("seed_error").asText(""));
     if (s.load.path("errors").asLong() > 0) {
       add(w, "load: " + s.load.path("errors").asLong() + " failed runs, first: "
           + s.load.path("first_error").asText());

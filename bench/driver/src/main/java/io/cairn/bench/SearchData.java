@@ -38,6 +38,14 @@ final class SearchData {
     return m;
   }
 
+  static String paramValue(int i, int p) {
+    return "v" + (i * 7 + p) % 50;
+  }
+
+  static String tagValue(int i, int t) {
+    return "tag-" + i % (10 + t);
+  }
+
   static String logBatchBody(String runId, int i) {
     StringBuilder sb = new StringBuilder(2048);
     sb.append("{\"run_id\":\"").append(runId).append("\",\"metrics\":[");
@@ -61,8 +69,8 @@ final class SearchData {
       }
       sb.append("{\"key\":\"p")
           .append(p)
-          .append("\",\"value\":\"v")
-          .append((i * 7 + p) % 50)
+          .append("\",\"value\":\"")
+          .append(paramValue(i, p))
           .append("\"}");
     }
     sb.append("],\"tags\":[");
@@ -72,8 +80,8 @@ final class SearchData {
       }
       sb.append("{\"key\":\"t")
           .append(t)
-          .append("\",\"value\":\"tag-")
-          .append(i % (10 + t))
+          .append("\",\"value\":\"")
+          .append(tagValue(i, t))
           .append("\"}");
     }
     return sb.append("]}").toString();

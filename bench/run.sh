@@ -245,7 +245,7 @@ fresh_db() { # fresh_db NAME: an empty database owned by the benchmark's role
     PG_DATABASES+=("$1")
 }
 
-# jdbc_of ID DATA_DIR: the JDBC URL of a peer's own database, for the seed.
+# jdbc_of ID DATA_DIR: the JDBC URL of a server's own database, for the seed and settling (none for Cairn on SQLite).
 jdbc_of() {
   case "$1" in
     mlflow-sqlite | mlflow-go-sqlite) echo "jdbc:sqlite:$2/mlflow.db" ;;
@@ -436,10 +436,8 @@ run_server() {
     phase "$id" search $((2 * READ_TIMEOUT + 300)) search --url "$url" --runs "$RUNS" --complete "$complete" \
       --page-size "$PAGE_SIZE" --iterations "$SEARCH_ITER" --timeout "$READ_TIMEOUT" || true
   fi
-  local settle=""
-  [[ "$id" == *-postgresql ]] && settle="$(jdbc_of "$id" "$dir")"
   phase "$id" history $((2 * LOAD_TIMEOUT + 300)) history --url "$url" --points "$POINTS" --threads "$THREADS" \
-    --settle-jdbc "$settle" \
+    --settle-jdbc "$(jdbc_of "$id" "$dir")" \
     --iterations "$HISTORY_ITER" --bulk-max-results "$BULK_MAX" --timeout "$LOAD_TIMEOUT" || true
 
   # The first error a Go server logged (logrus format), to explain failed requests in the table.

@@ -90,14 +90,14 @@ final class Seed {
           }
         }
         if ((i - from + 1) % RUNS_PER_TRANSACTION == 0 || i == runs - 1) {
+          if (seeded == 0) {
+            requireSubstituted(templates, substituted); // before anything is committed
+          }
           for (PreparedStatement ps : inserts.values()) {
             ps.executeBatch();
           }
           c.commit();
           seeded = i - from + 1;
-          if (seeded == RUNS_PER_TRANSACTION) {
-            requireSubstituted(templates, substituted);
-          }
           if (seeded % 20_000 == 0) {
             Driver.log("seed: %d runs, %.0f s", seeded, (System.nanoTime() - t0) / 1e9);
           }

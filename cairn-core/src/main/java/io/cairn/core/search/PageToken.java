@@ -147,7 +147,12 @@ public final class PageToken {
     } catch (IllegalArgumentException e) {
       // fall through to the error below
     }
-    throw CairnException.invalid(
+    throw invalid(token);
+  }
+
+  /** The refusal of a token this server did not issue. */
+  public static CairnException invalid(String token) {
+    return CairnException.invalid(
         "Invalid page token '%s': pass the next_page_token of a previous answer unchanged",
         token.length() > 40 ? token.substring(0, 40) + "..." : token);
   }

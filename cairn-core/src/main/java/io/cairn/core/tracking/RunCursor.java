@@ -1,7 +1,5 @@
 package io.cairn.core.tracking;
 
-import io.cairn.core.search.Aggregate;
-import io.cairn.core.search.EntityType;
 import io.cairn.core.search.OrderBy;
 import io.cairn.core.search.PageToken;
 import java.util.List;
@@ -20,9 +18,7 @@ public record RunCursor(int segment, double value, long startTime, String runId)
 
   /** Whether a search in this order pages by cursor: exactly one order_by, a metric's value. */
   public static boolean fits(List<OrderBy> orderBy) {
-    return orderBy.size() == 1
-        && orderBy.get(0).identifier().type() == EntityType.METRIC
-        && orderBy.get(0).identifier().aggregate() == Aggregate.LAST;
+    return orderBy.size() == 1 && orderBy.get(0).byLatestMetric();
   }
 
   /** The cursor after {@code run} in a search ordered by the metric {@code key}. */
@@ -50,7 +46,7 @@ public record RunCursor(int segment, double value, long startTime, String runId)
     }
     long segment = after.key()[0];
     if (segment < NUMBER || segment > ABSENT) {
-      PageToken.decode(token); // refused, as any token Cairn did not issue
+      throw PageToken.invalid(token);
     }
     return new RunCursor(
         (int) segment, Double.longBitsToDouble(after.key()[1]), after.key()[2], after.id());

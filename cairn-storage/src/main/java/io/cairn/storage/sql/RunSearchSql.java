@@ -141,9 +141,7 @@ record RunSearchSql(String sql, Object[] args) {
 
   /** Whether the order starts with a metric's latest value (the {@link #segments} form). */
   static boolean startsWithMetric(List<OrderBy> orderBy) {
-    return !orderBy.isEmpty()
-        && orderBy.get(0).identifier().type() == EntityType.METRIC
-        && orderBy.get(0).identifier().aggregate() == Aggregate.LAST;
+    return !orderBy.isEmpty() && orderBy.get(0).byLatestMetric();
   }
 
   /** The rows a walk of the metric's (key, value) index visits: the runs with a number for it. */

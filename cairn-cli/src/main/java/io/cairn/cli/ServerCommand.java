@@ -2,12 +2,17 @@ package io.cairn.cli;
 
 import io.cairn.server.CairnServer;
 import io.cairn.server.ServerConfig;
+import io.cairn.server.guard.WebSecurity;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code cairn server}: the tracking server on the embedded default or on PostgreSQL. */
 @Command(
@@ -15,6 +20,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start the Cairn server (MLflow tracking API, artifact proxy, operations).")
 final class ServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--host",
       defaultValue = "${env:CAIRN_HOST:-127.0.0.1}",
@@ -96,12 +103,53 @@ final class ServerCommand implements Callable<Integer> {
   long maxRequestBytes;
 
   @Option(
+      names = "--allowed-hosts",
+      defaultValue = "${env:CAIRN_ALLOWED_HOSTS:-${env:MLFLOW_SERVER_ALLOWED_HOSTS}}",
+      description =
+          "Comma-separated Host header values the server answers to; * matches any run of"
+              + " characters, * alone any host (env CAIRN_ALLOWED_HOSTS, else"
+              + " MLFLOW_SERVER_ALLOWED_HOSTS; default: localhost, 127.0.0.1 and [::1] on any"
+              + " port, plus private addresses and this machine's name when listening on"
+              + " 0.0.0.0).")
+  String allowedHosts;
+
+  @Option(
+      names = "--cors-allowed-origins",
+      defaultValue = "${env:CAIRN_CORS_ALLOWED_ORIGINS:-${env:MLFLOW_SERVER_CORS_ALLOWED_ORIGINS}}",
+      description =
+          "Comma-separated origins (scheme://host[:port]) whose web pages may call the API and"
+              + " change data, besides the server's own pages; * for any (env"
+              + " CAIRN_CORS_ALLOWED_ORIGINS, else MLFLOW_SERVER_CORS_ALLOWED_ORIGINS; default:"
+              + " none).")
+  String corsAllowedOrigins;
+
+  @Option(
+      names = "--public-url",
+      defaultValue = "${env:CAIRN_PUBLIC_URL}",
+      description =
+          "URL clients reach this server at, for the URLs it hands out (env CAIRN_PUBLIC_URL;"
+              + " default: http://<host>:<port>, this machine's name when listening on 0.0.0.0).")
+  String publicUrl;
+
+  @Option(
       names = "--exit-when-ready",
       hidden = true,
       description =
           "Start, answer a few requests to itself, and stop: a class-data-sharing"
               + " training run for the ./cairn launcher.")
   boolean exitWhenReady;
+
+  private WebSecurity web() {
+    List<String> hosts = WebSecurity.list(allowedHosts);
+    try {
+      return new WebSecurity(
+          hosts.isEmpty() ? WebSecurity.defaultHosts(host) : hosts,
+          WebSecurity.list(corsAllowedOrigins),
+          publicUrl == null || publicUrl.isBlank() ? null : publicUrl.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -117,7 +165,8 @@ final class ServerCommand implements Callable<Integer> {
                 dbPassword,
                 defaults.artifactsDir(),
                 maxRequestBytes)
-            .withArtifacts(artifacts, s3Endpoint, s3Region, s3PathStyle);
+            .withArtifacts(artifacts, s3Endpoint, s3Region, s3PathStyle)
+            .withWeb(web());
     System.out.println("Cairn " + CairnServer.VERSION);
     for (Map.Entry<String, String> e : config.describe().entrySet()) {
       System.out.printf("  %-18s %s%n", e.getKey(), e.getValue());

@@ -21,9 +21,15 @@ import io.cairn.core.tracking.RunService;
 import io.cairn.ml.onnx.OrtOnnxInspector;
 import io.cairn.ml.table.DuckDbTableProfiler;
 import io.cairn.server.dataset.DatasetEndpoints;
+import io.cairn.server.guard.RequestGuard;
+import io.cairn.server.guard.WebSecurity;
+import io.cairn.server.http.BodyBudget;
+import io.cairn.server.http.BodyPrefetch;
 import io.cairn.server.http.ErrorHandling;
+import io.cairn.server.http.HttpLimits;
 import io.cairn.server.http.JettyErrors;
 import io.cairn.server.http.JsonApi;
+import io.cairn.server.http.JsonBodies;
 import io.cairn.server.mlflow.MlflowRoutes;
 import io.cairn.server.ops.OpsEndpoints;
 import io.cairn.server.ops.RequestObserver;
@@ -46,12 +52,15 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
+import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
  * The composition root: opens the stores, builds the services and serves them over HTTP. Created
@@ -154,6 +163,9 @@ public final class CairnServer implements AutoCloseable {
               .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
               .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
               .build();
+      BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory());
+      WebSecurity web = config.web();
+      String[] publicUrl = {web.publicUrl()};
       Javalin app =
           Javalin.create(
               c -> {
@@ -163,14 +175,45 @@ public final class CairnServer implements AutoCloseable {
                 c.router.ignoreTrailingSlashes = true;
                 c.jsonMapper(new JavalinJackson(mapper, false));
                 c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+                HttpLimits.apply(c);
+                c.jetty.modifyServletContextHandler(
+                    h ->
+                        h.addFilter(
+                            new FilterHolder(
+                                new BodyPrefetch(
+                                    budget,
+                                    config.maxRequestBytes(),
+                                    HttpLimits::streamsItsBody,
+                                    HttpLimits.MAX_STREAMS,
+                                    10_000)),
+                            "/*",
+                            EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC)));
+                if (!web.corsAllowedOrigins().isEmpty()) {
+                  c.bundledPlugins.enableCors(
+                      cors ->
+                          cors.addRule(
+                              rule -> {
+                                if (web.corsAllowedOrigins().contains("*")) {
+                                  rule.anyHost();
+                                } else {
+                                  web.corsAllowedOrigins().forEach(o -> rule.allowHost(o));
+                                }
+                                rule.exposeHeader("ETag");
+                              }));
+                }
               });
       ErrorHandling.install(app);
       RequestObserver.install(app, meters);
+      new RequestGuard(web).install(app);
       OpsEndpoints.register(app, db, meters, VERSION);
+      JsonApi root =
+          new JsonApi(
+              app, mapper, new JsonBodies(mapper, budget, config.maxRequestBytes()), List.of(""));
       MlflowRoutes.register(
           app,
           mapper,
-          config.maxRequestBytes(),
+          root,
+          () -> publicUrl[0],
           experiments,
           runs,
           models,
@@ -178,15 +221,14 @@ public final class CairnServer implements AutoCloseable {
           artifacts,
           multipart);
       new DatasetEndpoints(datasets)
-          .register(
-              app,
-              new JsonApi(
-                  app, mapper, List.of(MlflowRoutes.CAIRN_PREFIX), config.maxRequestBytes()),
-              MlflowRoutes.CAIRN_PREFIX);
+          .register(app, root.under(List.of(MlflowRoutes.CAIRN_PREFIX)), MlflowRoutes.CAIRN_PREFIX);
       try {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {
         throw new CairnException(ErrorCode.INVALID_STATE, bindMessage(config, e), e);
+      }
+      if (publicUrl[0] == null) {
+        publicUrl[0] = defaultPublicUrl(config.host(), app.port());
       }
       List<AutoCloseable> resources = new java.util.ArrayList<>(List.of(profiler));
       if (blobRepository instanceof AutoCloseable closeable) {
@@ -200,6 +242,24 @@ public final class CairnServer implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * Where clients reach a server that was given no {@code --public-url}: its listening address, or,
+   * when it listens on every interface, the machine's name.
+   */
+  static String defaultPublicUrl(String host, int port) {
+    String h = host;
+    if (h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
+      try {
+        h = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        h = "127.0.0.1";
+      }
+    } else if (h.contains(":") && !h.startsWith("[")) {
+      h = "[" + h + "]";
+    }
+    return "http://" + h + ":" + port;
   }
 
   private static String bindMessage(ServerConfig config, RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.cairn.server;
 
+import io.cairn.server.guard.WebSecurity;
 import io.cairn.storage.s3.S3Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param artifactsDir folder of the local artifact store, used when {@code s3} is null
  * @param maxRequestBytes largest JSON request body accepted
  * @param s3 the S3-compatible artifact store ({@code --artifacts s3://...}), or null
+ * @param web the hosts, origins and public URL browsers may use ({@link WebSecurity})
  */
 public record ServerConfig(
     String host,
@@ -24,7 +26,8 @@ public record ServerConfig(
     String dbPassword,
     Path artifactsDir,
     long maxRequestBytes,
-    S3Settings s3) {
+    S3Settings s3,
+    WebSecurity web) {
   public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
   /** A configuration with a local artifact folder. */
@@ -38,6 +41,36 @@ public record ServerConfig(
       Path artifactsDir,
       long maxRequestBytes) {
     this(host, port, dataDir, dbUrl, dbUser, dbPassword, artifactsDir, maxRequestBytes, null);
+  }
+
+  /** A configuration with the default {@link WebSecurity} for its host. */
+  public ServerConfig(
+      String host,
+      int port,
+      Path dataDir,
+      String dbUrl,
+      String dbUser,
+      String dbPassword,
+      Path artifactsDir,
+      long maxRequestBytes,
+      S3Settings s3) {
+    this(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        artifactsDir,
+        maxRequestBytes,
+        s3,
+        WebSecurity.defaults(host));
+  }
+
+  /** This configuration with other host, origin and public URL rules. */
+  public ServerConfig withWeb(WebSecurity other) {
+    return new ServerConfig(
+        host, port, dataDir, dbUrl, dbUser, dbPassword, artifactsDir, maxRequestBytes, s3, other);
   }
 
   /** The embedded default under a data folder: SQLite file and local artifact folder. */
@@ -69,7 +102,16 @@ public record ServerConfig(
       S3Settings settings =
           S3Settings.parse(artifacts, s3Endpoint, s3Region, pathStyle, null, null);
       return new ServerConfig(
-          host, port, dataDir, dbUrl, dbUser, dbPassword, artifactsDir, maxRequestBytes, settings);
+          host,
+          port,
+          dataDir,
+          dbUrl,
+          dbUser,
+          dbPassword,
+          artifactsDir,
+          maxRequestBytes,
+          settings,
+          web);
     }
     return new ServerConfig(
         host,
@@ -80,7 +122,8 @@ public record ServerConfig(
         dbPassword,
         Path.of(artifacts).toAbsolutePath().normalize(),
         maxRequestBytes,
-        null);
+        null,
+        web);
   }
 
   /** What to print at start: every setting, secrets masked. */
@@ -98,6 +141,15 @@ public record ServerConfig(
     }
     out.put("artifacts", s3 != null ? s3.toString() : artifactsDir.toString());
     out.put("max request", maxRequestBytes + " bytes");
+    out.put("allowed hosts", String.join(",", web.allowedHosts()));
+    out.put(
+        "cors origins",
+        web.corsAllowedOrigins().isEmpty()
+            ? "(none: only the server's own pages)"
+            : String.join(",", web.corsAllowedOrigins()));
+    if (web.publicUrl() != null) {
+      out.put("public url", web.publicUrl());
+    }
     return out;
   }
 }

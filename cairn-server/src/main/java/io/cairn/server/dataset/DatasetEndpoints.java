@@ -12,6 +12,7 @@ import io.cairn.core.dataset.NewDatasetVersion;
 import io.cairn.core.dataset.Pack;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.tracking.Page;
+import io.cairn.server.http.BodyLimits;
 import io.cairn.server.http.Fields;
 import io.cairn.server.http.JsonApi;
 import io.cairn.server.mlflow.Workspace;
@@ -82,7 +83,11 @@ public final class DatasetEndpoints {
         (f, ctx) ->
             DatasetWire.deleted(
                 datasets.deleteDataset(Workspace.of(ctx), name(ctx), force(f, ctx))));
-    api.post("/datasets/{name}/versions", this::commit);
+    // A version lists every file (path, size, sha256: 8 JSON tokens each) in one request.
+    api.post(
+        "/datasets/{name}/versions",
+        BodyLimits.tokens(8 * Manifest.MAX_FILES + 10_000),
+        this::commit);
     api.get(
         "/datasets/{name}/versions",
         (f, ctx) -> {

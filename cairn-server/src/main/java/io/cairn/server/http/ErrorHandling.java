@@ -7,6 +7,8 @@ import io.cairn.core.error.ErrorCode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorHandling {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
   private static final String ANSWERED = "cairn.error-answered";
+  private static final long DRAIN_BYTES = 4L << 20;
 
   private ErrorHandling() {}
 
@@ -38,6 +41,15 @@ public final class ErrorHandling {
     app.exception(
         Exception.class,
         (e, ctx) -> {
+          if (timedOut(e)) {
+            answer(
+                ctx,
+                408,
+                ErrorCode.BAD_REQUEST,
+                "The request body stopped arriving before it was complete; the connection timed"
+                    + " out");
+            return;
+          }
           LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
           answer(
               ctx,
@@ -70,6 +82,47 @@ public final class ErrorHandling {
   }
 
   /**
+   * Reads what is left of a refused request's body (up to {@link #DRAIN_BYTES}) before answering. A
+   * server that answers and closes while the client is still sending makes the client's kernel
+   * reset the connection, and the client then loses the answer too.
+   */
+  private static void drain(Context ctx) {
+    try {
+      var in = ctx.req().getInputStream();
+      if (in.isFinished()) {
+        return;
+      }
+      byte[] sink = new byte[8192];
+      long left = DRAIN_BYTES;
+      int n;
+      while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+        left -= n;
+      }
+      if (left <= 0) {
+        ctx.header("Connection", "close");
+      }
+    } catch (IOException | RuntimeException e) {
+      // the body cannot be read (a timeout, a broken connection): answer what can be answered
+      ctx.header("Connection", "close");
+    }
+  }
+
+  /** A read that Jetty's idle timeout ended: the client stopped sending, the server is fine. */
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void abort(Context ctx, String why) {
+    LOG.warn("{} {}: answer cut off after it started: {}", ctx.method(), ctx.path(), why);
+    Request.getBaseRequest(ctx.req()).getHttpChannel().abort(new IOException(why));
+  }
+
+  /**
    * The MLflow code for an HTTP status that the web server, not Cairn's rules, chose: a missing
    * route is ENDPOINT_NOT_FOUND, any other client error BAD_REQUEST.
    */
@@ -81,6 +134,13 @@ public final class ErrorHandling {
   }
 
   private static void answer(Context ctx, int status, ErrorCode code, String message) {
+    if (ctx.res().isCommitted()) {
+      // Part of an answer is already on its way: end the connection so that the client sees a
+      // broken response, never a short one it could take for whole.
+      abort(ctx, message);
+      return;
+    }
+    drain(ctx);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("error_code", code.name());
     body.put("message", message == null ? code.name() : message);

@@ -10,6 +10,7 @@ import io.cairn.core.tracking.RunService;
 import io.cairn.server.http.JsonApi;
 import io.javalin.Javalin;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Mounts MLflow's REST API: tracking under both API prefixes, and the artifact proxy. */
 public final class MlflowRoutes {
@@ -22,29 +23,26 @@ public final class MlflowRoutes {
   public static void register(
       Javalin app,
       ObjectMapper mapper,
-      long maxRequestBytes,
+      JsonApi root,
+      Supplier<String> publicUrl,
       ExperimentService experiments,
       RunService runs,
       LoggedModelService models,
       RegistryService registry,
       ArtifactRepository artifacts,
       MultipartArtifactRepository multipart) {
-    JsonApi api = new JsonApi(app, mapper, PREFIXES, maxRequestBytes);
+    JsonApi api = root.under(PREFIXES);
     new ExperimentEndpoints(experiments).register(api);
     new RunEndpoints(runs).register(api);
     ArtifactEndpoints artifactEndpoints = new ArtifactEndpoints(artifacts, runs, mapper);
     artifactEndpoints.register(app, api, ARTIFACTS_PREFIX);
-    new MultipartEndpoints(multipart)
-        .register(
-            app,
-            new JsonApi(app, mapper, List.of(ARTIFACTS_PREFIX), maxRequestBytes),
-            ARTIFACTS_PREFIX);
+    new MultipartEndpoints(multipart, publicUrl)
+        .register(app, root.under(List.of(ARTIFACTS_PREFIX)), ARTIFACTS_PREFIX);
     new LoggedModelEndpoints(models, artifactEndpoints).register(api);
     new RegistryEndpoints(registry).register(api);
-    new ModelVersionDetails(registry, runs, models)
-        .register(new JsonApi(app, mapper, List.of(CAIRN_PREFIX), maxRequestBytes));
+    new ModelVersionDetails(registry, runs, models).register(root.under(List.of(CAIRN_PREFIX)));
     // MLflow 3 clients ask what the server supports before artifact transfers; a 200 is cached.
-    new JsonApi(app, mapper, List.of("/api/3.0/mlflow"), maxRequestBytes)
+    root.under(List.of("/api/3.0/mlflow"))
         .get(
             "/server-info",
             (f, ctx) ->

@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * MLflow's multipart artifact uploads ({@code mpu/create|complete|abort}). The file is {@code <path
@@ -28,12 +29,15 @@ final class MultipartEndpoints {
   static final String NOT_SUPPORTED =
       "Multipart upload is not supported for the current artifact repository";
   private final MultipartArtifactRepository multipart;
+  private final Supplier<String> publicUrl;
 
   /**
    * {@code multipart} may be null: every call then answers NOT_IMPLEMENTED so clients fall back.
+   * Part URLs start with {@code publicUrl} (configured, never taken from the request's Host).
    */
-  MultipartEndpoints(MultipartArtifactRepository multipart) {
+  MultipartEndpoints(MultipartArtifactRepository multipart, Supplier<String> publicUrl) {
     this.multipart = multipart;
+    this.publicUrl = publicUrl;
   }
 
   void register(Javalin app, JsonApi api, String prefix) {
@@ -43,8 +47,7 @@ final class MultipartEndpoints {
           MultipartUpload upload = repository().createMultipart(file(f, ctx), numParts(f));
           ObjectNode o = Wire.F.objectNode().put("upload_id", upload.uploadId());
           ArrayNode credentials = o.putArray("credentials");
-          String proxy =
-              ctx.scheme() + "://" + ctx.host() + prefix + "/mpu/part/" + upload.uploadId();
+          String proxy = publicUrl.get() + prefix + "/mpu/part/" + upload.uploadId();
           for (PartTarget part : upload.parts()) {
             ObjectNode c = credentials.addObject();
             c.put(

@@ -1,0 +1,273 @@
+package io.cairn.server.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.core.error.CairnException;
+import io.cairn.core.error.ErrorCode;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * Reads request bodies before any thread is given to their handler: a client that sends its body
+ * slowly, or stops, then holds a little memory and no thread, so slow clients cannot take every
+ * thread from the others. The body is read without blocking (Servlet async I/O), charged to the
+ * {@link BodyBudget} as it arrives and refused past the server's limit; when it is whole the
+ * request is dispatched again with the bytes in hand. Bodies that are streamed to storage (artifact
+ * and dataset uploads, {@code streamed}) are not read ahead; instead at most {@code maxStreams} of
+ * them run at once, so they too can hold only part of the threads. Every request's charge is given
+ * back when it has been answered.
+ */
+public final class BodyPrefetch implements Filter {
+  private static final String BODY = "cairn.prefetched-body";
+  private static final long DRAIN_BYTES = 4L << 20;
+  private final BodyBudget budget;
+  private final long maxBytes;
+  private final Predicate<HttpServletRequest> streamed;
+  private final Semaphore streams;
+  private final long streamWaitMillis;
+
+  public BodyPrefetch(
+      BodyBudget budget,
+      long maxBytes,
+      Predicate<HttpServletRequest> streamed,
+      int maxStreams,
+      long streamWaitMillis) {
+    this.budget = budget;
+    this.maxBytes = maxBytes;
+    this.streamed = streamed;
+    this.streams = new Semaphore(maxStreams);
+    this.streamWaitMillis = streamWaitMillis;
+  }
+
+  /** Whether the request's body was read ahead (then the bytes are what getInputStream gives). */
+  static boolean prefetched(HttpServletRequest req) {
+    return req.getAttribute(BODY) != null;
+  }
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest req = (HttpServletRequest) request;
+    HttpServletResponse res = (HttpServletResponse) response;
+    if (req.getDispatcherType() == DispatcherType.ASYNC && req.getAttribute(BODY) != null) {
+      try {
+        chain.doFilter(new BufferedRequest(req, (byte[]) req.getAttribute(BODY)), res);
+      } finally {
+        release(req);
+      }
+      return;
+    }
+    if (!hasBody(req)) {
+      try {
+        chain.doFilter(req, res);
+      } finally {
+        release(req);
+      }
+      return;
+    }
+    if (streamed.test(req)) {
+      stream(req, res, chain);
+      return;
+    }
+    long declared = req.getContentLengthLong();
+    if (declared > maxBytes) {
+      refuse(req, res, tooLarge(declared));
+      return;
+    }
+    AsyncContext async = req.startAsync();
+    async.setTimeout(TimeUnit.MINUTES.toMillis(10));
+    ServletInputStream in = req.getInputStream();
+    in.setReadListener(new Reader(req, async, in, declared));
+  }
+
+  private void stream(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    boolean got;
+    try {
+      got = streams.tryAcquire(streamWaitMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      got = false;
+    }
+    if (!got) {
+      refuse(
+          req,
+          res,
+          new CairnException(
+              ErrorCode.TEMPORARILY_UNAVAILABLE,
+              "The server is receiving too many uploads at once; retry in a few seconds"));
+      return;
+    }
+    try {
+      chain.doFilter(req, res);
+    } finally {
+      streams.release();
+      release(req);
+    }
+  }
+
+  private static boolean hasBody(HttpServletRequest req) {
+    return req.getContentLengthLong() > 0 || req.getHeader("Transfer-Encoding") != null;
+  }
+
+  private static void release(HttpServletRequest req) {
+    Object charge = req.getAttribute(JsonBodies.CHARGE);
+    if (charge instanceof BodyBudget.Charge c) {
+      c.close();
+    }
+  }
+
+  private CairnException tooLarge(long declared) {
+    return new CairnException(
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        String.format(
+            "The request body is %d bytes: the limit is %d bytes (--max-request-bytes)",
+            declared, maxBytes));
+  }
+
+  private CairnException tooLargeSoFar() {
+    return new CairnException(
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        String.format(
+            "The request body is over the limit of %d bytes (--max-request-bytes)", maxBytes));
+  }
+
+  /** Answers with MLflow's error JSON before the request ever reached a handler. */
+  private static void refuse(HttpServletRequest req, HttpServletResponse res, CairnException e)
+      throws IOException {
+    refuse(req, res, e.code().httpStatus(), e.code(), e.getMessage());
+  }
+
+  private static void refuse(
+      HttpServletRequest req, HttpServletResponse res, int status, ErrorCode code, String message)
+      throws IOException {
+    release(req);
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("error_code", code.name());
+    body.put("message", message);
+    res.setStatus(status);
+    res.setContentType("application/json");
+    if (status == 503) {
+      res.setHeader("Retry-After", "2");
+    }
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    res.setContentLength(bytes.length);
+    res.getOutputStream().write(bytes);
+  }
+
+  /** Reads one body as it arrives, on whichever thread has data for it. */
+  private final class Reader implements ReadListener {
+    private final HttpServletRequest req;
+    private final AsyncContext async;
+    private final ServletInputStream in;
+    private final ByteArrayOutputStream body;
+    private final byte[] buffer = new byte[16 * 1024];
+    private long seen;
+    private CairnException refusal;
+
+    Reader(HttpServletRequest req, AsyncContext async, ServletInputStream in, long declared) {
+      this.req = req;
+      this.async = async;
+      this.in = in;
+      this.body = new ByteArrayOutputStream((int) Math.max(256, Math.min(declared, 1 << 20)));
+    }
+
+    @Override
+    public void onDataAvailable() throws IOException {
+      while (in.isReady()) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          return;
+        }
+        seen += n;
+        if (refusal != null) {
+          if (seen > maxBytes + DRAIN_BYTES) {
+            finish(refusal);
+          }
+          continue;
+        }
+        if (seen > maxBytes) {
+          refusal = tooLargeSoFar();
+          body.reset();
+          continue;
+        }
+        try {
+          JsonBodies.charge(req, budget).addNow(n);
+        } catch (CairnException e) {
+          refusal = e;
+          body.reset();
+          continue;
+        }
+        body.write(buffer, 0, n);
+      }
+    }
+
+    @Override
+    public void onAllDataRead() throws IOException {
+      if (refusal != null) {
+        finish(refusal);
+        return;
+      }
+      req.setAttribute(BODY, body.toByteArray());
+      async.dispatch();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      try {
+        if (timedOut(t)) {
+          refuse(
+              req,
+              (HttpServletResponse) async.getResponse(),
+              408,
+              ErrorCode.BAD_REQUEST,
+              "The request body stopped arriving before it was complete; the connection timed"
+                  + " out");
+        }
+      } catch (IOException | RuntimeException e) {
+        // the connection is gone: nothing is left to tell the client
+      } finally {
+        release(req);
+        try {
+          async.complete();
+        } catch (RuntimeException e) {
+          // already completed by the container
+        }
+      }
+    }
+
+    private void finish(CairnException e) throws IOException {
+      HttpServletResponse res = (HttpServletResponse) async.getResponse();
+      if (seen > maxBytes + DRAIN_BYTES) {
+        res.setHeader("Connection", "close");
+      }
+      refuse(req, res, e);
+      async.complete();
+    }
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -184,23 +184,9 @@ public final class CairnServer implements AutoCloseable {
                                     budget,
                                     config.maxRequestBytes(),
                                     HttpLimits::streamsItsBody,
-                                    HttpLimits.MAX_STREAMS,
-                                    10_000)),
+                                    HttpLimits.MAX_STREAMS)),
                             "/*",
                             EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC)));
-                if (!web.corsAllowedOrigins().isEmpty()) {
-                  c.bundledPlugins.enableCors(
-                      cors ->
-                          cors.addRule(
-                              rule -> {
-                                if (web.corsAllowedOrigins().contains("*")) {
-                                  rule.anyHost();
-                                } else {
-                                  web.corsAllowedOrigins().forEach(o -> rule.allowHost(o));
-                                }
-                                rule.exposeHeader("ETag");
-                              }));
-                }
               });
       ErrorHandling.install(app);
       RequestObserver.install(app, meters);

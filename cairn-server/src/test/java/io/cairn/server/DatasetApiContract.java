@@ -264,7 +264,7 @@ abstract class DatasetApiContract {
         .isEqualTo("RESOURCE_ALREADY_EXISTS");
     ObjectNode badPath = manifest(file("../escape", new byte[] {1}));
     assertThat(commit(ds, badPath).status()).isEqualTo(400);
-    assertThat(server().put(D + "/" + ds + "/tags/3", "{\"version\": \"1\"}".getBytes()).status())
+    assertThat(server().putJson(D + "/" + ds + "/tags/3", "{\"version\": \"1\"}").status())
         .isEqualTo(400);
     assertThat(server().get(D + "/" + ds + "/versions/7").status()).isEqualTo(404);
     assertThat(server().get(D + "/nothing-here").status()).isEqualTo(404);
@@ -308,10 +308,10 @@ abstract class DatasetApiContract {
     ok(upload(b, "x"));
     ok(commit(ds, manifest(file("x", a))));
     ok(commit(ds, manifest(file("x", b))));
-    ok(server().put(D + "/" + ds + "/tags/clean", "{\"version\": \"1\"}".getBytes()));
+    ok(server().putJson(D + "/" + ds + "/tags/clean", "{\"version\": \"1\"}"));
     assertThat(ok(server().get(D + "/" + ds + "/versions/clean")).at("/version/version").asLong())
         .isEqualTo(1);
-    ok(server().put(D + "/" + ds + "/tags/clean", "{\"version\": \"2\"}".getBytes()));
+    ok(server().putJson(D + "/" + ds + "/tags/clean", "{\"version\": \"2\"}"));
     assertThat(ok(server().get(D + "/" + ds + "/versions/clean")).at("/version/version").asLong())
         .isEqualTo(2);
     assertThat(ok(server().get(D + "/" + ds + "/versions/latest")).at("/version/version").asLong())

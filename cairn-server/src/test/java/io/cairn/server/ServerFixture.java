@@ -78,6 +78,13 @@ public final class ServerFixture implements AutoCloseable {
             .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  public Answer putJson(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   public Answer delete(String path) {
     return send(HttpRequest.newBuilder(URI.create(url() + path)).DELETE());
   }

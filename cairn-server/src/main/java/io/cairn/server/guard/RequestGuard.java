@@ -39,6 +39,9 @@ public final class RequestGuard {
 
   public void install(Javalin app) {
     app.before(this::check);
+    // Preflights of allowed origins. Javalin's CORS plugin is not used: it answers 400 to every
+    // request whose Origin is not listed, the server's own pages included.
+    app.options("/*", ctx -> ctx.status(ctx.res().getHeader(ALLOW_ORIGIN) != null ? 204 : 403));
   }
 
   void check(Context ctx) {
@@ -57,9 +60,38 @@ public final class RequestGuard {
               + host
               + "' (a DNS-rebinding page would look like this); allow it with --allowed-hosts");
     }
+    String origin = ctx.header("Origin");
     if (STATE_CHANGING.contains(ctx.req().getMethod())) {
-      checkOrigin(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), host);
+      checkOrigin(origin, ctx.header("Sec-Fetch-Site"), host);
     }
+    if (origin != null && listed(origin)) {
+      cors(ctx, origin);
+    }
+  }
+
+  private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+
+  /** Lets a listed origin's page read the answer, and answers its preflights. */
+  private static void cors(Context ctx, String origin) {
+    ctx.header(ALLOW_ORIGIN, origin);
+    ctx.header("Vary", "Origin");
+    ctx.header("Access-Control-Expose-Headers", "ETag, Retry-After");
+    if (ctx.req().getMethod().equals("OPTIONS")) {
+      ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
+      String asked = ctx.header("Access-Control-Request-Headers");
+      ctx.header(
+          "Access-Control-Allow-Headers",
+          asked == null ? "Content-Type, Authorization, X-MLFLOW-WORKSPACE" : asked);
+      ctx.header("Access-Control-Max-Age", "600");
+    }
+  }
+
+  private boolean listed(String origin) {
+    if (anyOrigin) {
+      return true;
+    }
+    String normal = normalOrigin(origin);
+    return origins.contains(normal) || normal.equals(publicOrigin);
   }
 
   private static boolean exempt(String path) {
@@ -89,11 +121,7 @@ public final class RequestGuard {
       }
       return;
     }
-    if (anyOrigin || sameOrigin(origin, host)) {
-      return;
-    }
-    String normal = normalOrigin(origin);
-    if (origins.contains(normal) || normal.equals(publicOrigin)) {
+    if (sameOrigin(origin, host) || listed(origin)) {
       return;
     }
     throw refused("'" + origin + "'");

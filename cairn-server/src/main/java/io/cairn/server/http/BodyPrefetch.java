@@ -40,19 +40,13 @@ public final class BodyPrefetch implements Filter {
   private final long maxBytes;
   private final Predicate<HttpServletRequest> streamed;
   private final Semaphore streams;
-  private final long streamWaitMillis;
 
   public BodyPrefetch(
-      BodyBudget budget,
-      long maxBytes,
-      Predicate<HttpServletRequest> streamed,
-      int maxStreams,
-      long streamWaitMillis) {
+      BodyBudget budget, long maxBytes, Predicate<HttpServletRequest> streamed, int maxStreams) {
     this.budget = budget;
     this.maxBytes = maxBytes;
     this.streamed = streamed;
     this.streams = new Semaphore(maxStreams);
-    this.streamWaitMillis = streamWaitMillis;
   }
 
   /** Whether the request's body was read ahead (then the bytes are what getInputStream gives). */
@@ -90,6 +84,15 @@ public final class BodyPrefetch implements Filter {
       refuse(req, res, tooLarge(declared));
       return;
     }
+    if (declared > 0) {
+      // Charged before its array is made: a client cannot make the server hold what it declares.
+      try {
+        JsonBodies.charge(req, budget).addNow(declared);
+      } catch (CairnException e) {
+        refuse(req, res, e);
+        return;
+      }
+    }
     AsyncContext async = req.startAsync();
     async.setTimeout(TimeUnit.MINUTES.toMillis(10));
     ServletInputStream in = req.getInputStream();
@@ -98,14 +101,8 @@ public final class BodyPrefetch implements Filter {
 
   private void stream(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    boolean got;
-    try {
-      got = streams.tryAcquire(streamWaitMillis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      got = false;
-    }
-    if (!got) {
+    // Never waits: a thread waiting here is a thread the others do not have.
+    if (!streams.tryAcquire()) {
       refuse(
           req,
           res,
@@ -176,7 +173,8 @@ public final class BodyPrefetch implements Filter {
     private final HttpServletRequest req;
     private final AsyncContext async;
     private final ServletInputStream in;
-    private final ByteArrayOutputStream body;
+    private final ByteArrayOutputStream unsized;
+    private final byte[] sized;
     private final byte[] buffer = new byte[16 * 1024];
     private long seen;
     private CairnException refusal;
@@ -185,7 +183,9 @@ public final class BodyPrefetch implements Filter {
       this.req = req;
       this.async = async;
       this.in = in;
-      this.body = new ByteArrayOutputStream((int) Math.max(256, Math.min(declared, 1 << 20)));
+      // A declared length is exact (Jetty enforces it): one array of that size, never copied.
+      this.sized = declared > 0 ? new byte[(int) declared] : null;
+      this.unsized = declared > 0 ? null : new ByteArrayOutputStream(1024);
     }
 
     @Override
@@ -204,17 +204,21 @@ public final class BodyPrefetch implements Filter {
         }
         if (seen > maxBytes) {
           refusal = tooLargeSoFar();
-          body.reset();
           continue;
         }
-        try {
-          JsonBodies.charge(req, budget).addNow(n);
-        } catch (CairnException e) {
-          refusal = e;
-          body.reset();
-          continue;
+        if (sized == null) {
+          try {
+            JsonBodies.charge(req, budget).addNow(n);
+          } catch (CairnException e) {
+            refusal = e;
+            continue;
+          }
         }
-        body.write(buffer, 0, n);
+        if (sized != null) {
+          System.arraycopy(buffer, 0, sized, (int) (seen - n), n);
+        } else {
+          unsized.write(buffer, 0, n);
+        }
       }
     }
 
@@ -224,7 +228,7 @@ public final class BodyPrefetch implements Filter {
         finish(refusal);
         return;
       }
-      req.setAttribute(BODY, body.toByteArray());
+      req.setAttribute(BODY, sized != null ? sized : unsized.toByteArray());
       async.dispatch();
     }
 

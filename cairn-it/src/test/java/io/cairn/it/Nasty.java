@@ -128,7 +128,19 @@ final class Nasty {
 
   /** Any JSON value: scalars, and arrays or objects of them two levels deep. */
   static Arbitrary<JsonNode> values() {
-    return Arbitraries.recursive(Nasty::scalars, Nasty::containers, 0, 2);
+    return Arbitraries.frequencyOf(
+        Tuple.of(20, Arbitraries.recursive(Nasty::scalars, Nasty::containers, 0, 2)),
+        Tuple.of(1, Arbitraries.of(60, 62, 63, 64, 65, 200, 998, 1200).map(Nasty::nested)));
+  }
+
+  /** Arrays nested {@code depth} deep: around the server's limit, and far past it. */
+  static JsonNode nested(int depth) {
+    ArrayNode root = F.arrayNode();
+    ArrayNode a = root;
+    for (int i = 1; i < depth; i++) {
+      a = a.addArray();
+    }
+    return root;
   }
 
   private static Arbitrary<JsonNode> containers(Arbitrary<JsonNode> inner) {

@@ -164,6 +164,7 @@ public final class CairnServer implements AutoCloseable {
               .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
               .build();
       BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory());
+      JsonBodies bodies = new JsonBodies(mapper, budget, config.maxRequestBytes());
       WebSecurity web = config.web();
       String[] publicUrl = {web.publicUrl()};
       Javalin app =
@@ -182,7 +183,7 @@ public final class CairnServer implements AutoCloseable {
                             new FilterHolder(
                                 new BodyPrefetch(
                                     budget,
-                                    config.maxRequestBytes(),
+                                    bodies,
                                     HttpLimits::streamsItsBody,
                                     HttpLimits.MAX_STREAMS)),
                             "/*",
@@ -192,9 +193,7 @@ public final class CairnServer implements AutoCloseable {
       RequestObserver.install(app, meters);
       new RequestGuard(web).install(app);
       OpsEndpoints.register(app, db, meters, VERSION);
-      JsonApi root =
-          new JsonApi(
-              app, mapper, new JsonBodies(mapper, budget, config.maxRequestBytes()), List.of(""));
+      JsonApi root = new JsonApi(app, mapper, bodies, List.of(""));
       MlflowRoutes.register(
           app,
           mapper,

@@ -24,12 +24,15 @@ public record BodyLimits(long maxBytes, int maxTokens) {
     return new BodyLimits(Math.min(maxBytes, serverMax), maxTokens);
   }
 
-  /** The default: the server's largest body and {@link #DEFAULT_TOKENS}. */
+  /** What MLflow's largest calls need (a log-inputs with a 1 MB schema), with ample room. */
+  public static final long DEFAULT_BYTES = 16L << 20;
+
+  /** The default: {@link #DEFAULT_BYTES} (or the server's limit) and {@link #DEFAULT_TOKENS}. */
   public static BodyLimits standard() {
-    return new BodyLimits(Long.MAX_VALUE, DEFAULT_TOKENS);
+    return new BodyLimits(DEFAULT_BYTES, DEFAULT_TOKENS);
   }
 
-  /** An endpoint that takes long lists, e.g. a dataset version's files. */
+  /** An endpoint that takes long lists, e.g. a dataset version's files: up to the server's size. */
   public static BodyLimits tokens(int maxTokens) {
     return new BodyLimits(Long.MAX_VALUE, maxTokens);
   }

@@ -15,12 +15,13 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -36,15 +37,19 @@ import java.util.function.Predicate;
 public final class BodyPrefetch implements Filter {
   private static final String BODY = "cairn.prefetched-body";
   private static final long DRAIN_BYTES = 4L << 20;
+  private static final int CHUNK = 64 * 1024;
   private final BodyBudget budget;
-  private final long maxBytes;
+  private final JsonBodies bodies;
   private final Predicate<HttpServletRequest> streamed;
   private final Semaphore streams;
 
   public BodyPrefetch(
-      BodyBudget budget, long maxBytes, Predicate<HttpServletRequest> streamed, int maxStreams) {
+      BodyBudget budget,
+      JsonBodies bodies,
+      Predicate<HttpServletRequest> streamed,
+      int maxStreams) {
     this.budget = budget;
-    this.maxBytes = maxBytes;
+    this.bodies = bodies;
     this.streamed = streamed;
     this.streams = new Semaphore(maxStreams);
   }
@@ -79,24 +84,16 @@ public final class BodyPrefetch implements Filter {
       stream(req, res, chain);
       return;
     }
+    BodyLimits limits = bodies.limitsFor(req.getRequestURI());
     long declared = req.getContentLengthLong();
-    if (declared > maxBytes) {
-      refuse(req, res, tooLarge(declared));
+    if (declared > limits.maxBytes()) {
+      refuse(req, res, tooLarge(declared, limits.maxBytes()));
       return;
-    }
-    if (declared > 0) {
-      // Charged before its array is made: a client cannot make the server hold what it declares.
-      try {
-        JsonBodies.charge(req, budget).addNow(declared);
-      } catch (CairnException e) {
-        refuse(req, res, e);
-        return;
-      }
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(TimeUnit.MINUTES.toMillis(10));
     ServletInputStream in = req.getInputStream();
-    in.setReadListener(new Reader(req, async, in, declared));
+    in.setReadListener(new Reader(req, async, in, limits, bodies.counter(limits.maxTokens())));
   }
 
   private void stream(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
@@ -130,19 +127,8 @@ public final class BodyPrefetch implements Filter {
     }
   }
 
-  private CairnException tooLarge(long declared) {
-    return new CairnException(
-        ErrorCode.INVALID_PARAMETER_VALUE,
-        String.format(
-            "The request body is %d bytes: the limit is %d bytes (--max-request-bytes)",
-            declared, maxBytes));
-  }
-
-  private CairnException tooLargeSoFar() {
-    return new CairnException(
-        ErrorCode.INVALID_PARAMETER_VALUE,
-        String.format(
-            "The request body is over the limit of %d bytes (--max-request-bytes)", maxBytes));
+  private static CairnException tooLarge(long declared, long max) {
+    return JsonBodies.tooLarge("is " + declared + " bytes", max);
   }
 
   /** Answers with MLflow's error JSON before the request ever reached a handler. */
@@ -173,19 +159,24 @@ public final class BodyPrefetch implements Filter {
     private final HttpServletRequest req;
     private final AsyncContext async;
     private final ServletInputStream in;
-    private final ByteArrayOutputStream unsized;
-    private final byte[] sized;
-    private final byte[] buffer = new byte[16 * 1024];
+    private final BodyLimits limits;
+    private final TokenCounter counter;
+    private final List<byte[]> chunks = new ArrayList<>();
+    private final byte[] buffer = new byte[CHUNK];
     private long seen;
     private CairnException refusal;
 
-    Reader(HttpServletRequest req, AsyncContext async, ServletInputStream in, long declared) {
+    Reader(
+        HttpServletRequest req,
+        AsyncContext async,
+        ServletInputStream in,
+        BodyLimits limits,
+        TokenCounter counter) {
       this.req = req;
       this.async = async;
       this.in = in;
-      // A declared length is exact (Jetty enforces it): one array of that size, never copied.
-      this.sized = declared > 0 ? new byte[(int) declared] : null;
-      this.unsized = declared > 0 ? null : new ByteArrayOutputStream(1024);
+      this.limits = limits;
+      this.counter = counter;
     }
 
     @Override
@@ -197,45 +188,58 @@ public final class BodyPrefetch implements Filter {
         }
         seen += n;
         if (refusal != null) {
-          if (seen > maxBytes + DRAIN_BYTES) {
+          if (seen > limits.maxBytes() + DRAIN_BYTES) {
             finish(refusal);
+            return;
           }
           continue;
         }
-        if (seen > maxBytes) {
-          refusal = tooLargeSoFar();
-          continue;
-        }
-        if (sized == null) {
-          try {
-            JsonBodies.charge(req, budget).addNow(n);
-          } catch (CairnException e) {
-            refusal = e;
-            continue;
+        try {
+          if (seen > limits.maxBytes()) {
+            throw JsonBodies.tooLarge("is over the limit", limits.maxBytes());
           }
-        }
-        if (sized != null) {
-          System.arraycopy(buffer, 0, sized, (int) (seen - n), n);
-        } else {
-          unsized.write(buffer, 0, n);
+          JsonBodies.charge(req, budget).addNow(n);
+          counter.feed(buffer, n);
+          chunks.add(Arrays.copyOf(buffer, n));
+        } catch (CairnException e) {
+          // Refused as soon as it is known; the rest is read and dropped (up to a bound) so that
+          // the client, still sending, gets to read the answer.
+          refusal = e;
+          chunks.clear();
         }
       }
     }
 
     @Override
     public void onAllDataRead() throws IOException {
+      if (refusal == null) {
+        try {
+          counter.end();
+          JsonBodies.charge(req, budget).addNow(counter.tokens() * JsonBodies.TOKEN_BYTES);
+        } catch (CairnException e) {
+          refusal = e;
+        }
+      }
       if (refusal != null) {
         finish(refusal);
         return;
       }
-      req.setAttribute(BODY, sized != null ? sized : unsized.toByteArray());
+      byte[] body = new byte[(int) seen];
+      int at = 0;
+      for (byte[] chunk : chunks) {
+        System.arraycopy(chunk, 0, body, at, chunk.length);
+        at += chunk.length;
+      }
+      chunks.clear();
+      req.setAttribute(BODY, body);
       async.dispatch();
     }
 
     @Override
     public void onError(Throwable t) {
+      chunks.clear();
       try {
-        if (timedOut(t)) {
+        if (ErrorHandling.timedOut(t)) {
           refuse(
               req,
               (HttpServletResponse) async.getResponse(),
@@ -258,20 +262,11 @@ public final class BodyPrefetch implements Filter {
 
     private void finish(CairnException e) throws IOException {
       HttpServletResponse res = (HttpServletResponse) async.getResponse();
-      if (seen > maxBytes + DRAIN_BYTES) {
+      if (seen > limits.maxBytes() + DRAIN_BYTES) {
         res.setHeader("Connection", "close");
       }
       refuse(req, res, e);
       async.complete();
     }
-  }
-
-  private static boolean timedOut(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

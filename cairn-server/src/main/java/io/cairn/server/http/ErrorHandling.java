@@ -8,6 +8,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,11 @@ public final class ErrorHandling {
     app.exception(
         CairnException.class,
         (e, ctx) -> {
+          if (e.code().httpStatus() >= 500 && timedOut(e)) {
+            // a store's write failed because the client stopped sending, not because of the store
+            answerTimeout(ctx);
+            return;
+          }
           if (e.code().httpStatus() >= 500 && e.code() != ErrorCode.NOT_IMPLEMENTED) {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
           }
@@ -42,12 +48,7 @@ public final class ErrorHandling {
         Exception.class,
         (e, ctx) -> {
           if (timedOut(e)) {
-            answer(
-                ctx,
-                408,
-                ErrorCode.BAD_REQUEST,
-                "The request body stopped arriving before it was complete; the connection timed"
-                    + " out");
+            answerTimeout(ctx);
             return;
           }
           LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -107,10 +108,22 @@ public final class ErrorHandling {
     }
   }
 
-  /** A read that Jetty's idle timeout ended: the client stopped sending, the server is fine. */
-  private static boolean timedOut(Throwable e) {
+  private static void answerTimeout(Context ctx) {
+    answer(
+        ctx,
+        408,
+        ErrorCode.BAD_REQUEST,
+        "The request body stopped arriving before it was complete; the connection timed out");
+  }
+
+  /**
+   * A read that Jetty ended because the client stopped sending (its idle timeout) or sent too
+   * slowly (its minimum data rate, a 408 of its own): the client's doing, the server is fine.
+   */
+  static boolean timedOut(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.util.concurrent.TimeoutException) {
+      if (t instanceof java.util.concurrent.TimeoutException
+          || (t instanceof BadMessageException b && b.getCode() == 408)) {
         return true;
       }
     }

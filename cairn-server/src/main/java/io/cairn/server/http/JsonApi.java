@@ -64,6 +64,9 @@ public final class JsonApi {
 
   private void add(HandlerType method, String path, BodyLimits limits, Endpoint endpoint) {
     for (String prefix : prefixes) {
+      if (!limits.equals(BodyLimits.standard())) {
+        bodies.limit(prefix + path, limits);
+      }
       app.addHttpHandler(
           method,
           prefix + path,

@@ -13,7 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Reads JSON request bodies with their work bounded before it is done: only JSON content types (a
@@ -33,6 +35,7 @@ public final class JsonBodies {
   private final ObjectMapper mapper;
   private final BodyBudget budget;
   private final long serverMax;
+  private final Map<Pattern, BodyLimits> routes = new ConcurrentHashMap<>();
 
   public JsonBodies(ObjectMapper mapper, BodyBudget budget, long serverMax) {
     this.mapper = mapper.copy();
@@ -73,8 +76,11 @@ public final class JsonBodies {
           : Fields.ofQuery(ctx.queryParamMap());
     }
     requireJson(ctx.contentType());
-    long tokens = count(bytes, limits.maxTokens());
-    charge(ctx.req(), budget).add(tokens * TOKEN_BYTES);
+    if (!BodyPrefetch.prefetched(ctx.req())) {
+      // Bodies read ahead were counted and charged as they arrived.
+      long tokens = count(bytes, limits.maxTokens());
+      charge(ctx.req(), budget).add(tokens * TOKEN_BYTES);
+    }
     try {
       return Fields.ofJson(mapper.readTree(bytes));
     } catch (JsonProcessingException e) {
@@ -99,10 +105,7 @@ public final class JsonBodies {
     try (JsonParser p = mapper.getFactory().createParser(bytes)) {
       while (p.nextToken() != null) {
         if (++tokens > maxTokens) {
-          throw CairnException.invalid(
-              "The request body holds more than %d JSON values, the most this endpoint takes;"
-                  + " send fewer items per request",
-              maxTokens);
+          throw tooManyTokens(maxTokens);
         }
       }
     } catch (JsonProcessingException e) {
@@ -113,7 +116,14 @@ public final class JsonBodies {
     return tokens;
   }
 
-  private CairnException malformed(JsonProcessingException e) {
+  static CairnException tooManyTokens(int maxTokens) {
+    return CairnException.invalid(
+        "The request body holds more than %d JSON values, the most this endpoint takes;"
+            + " send fewer items per request",
+        maxTokens);
+  }
+
+  static CairnException malformed(JsonProcessingException e) {
     if (e instanceof StreamConstraintsException) {
       String what = e.getOriginalMessage();
       if (what.contains("nesting depth")) {
@@ -134,7 +144,7 @@ public final class JsonBodies {
   private byte[] bytes(Context ctx, long max) throws IOException {
     long declared = ctx.req().getContentLengthLong();
     if (declared > max) {
-      throw tooLarge(declared, max);
+      throw tooLarge("is " + declared + " bytes", max);
     }
     // A body BodyPrefetch read ahead was charged as it arrived.
     boolean charging = !BodyPrefetch.prefetched(ctx.req());
@@ -150,7 +160,7 @@ public final class JsonBodies {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         if (out.size() + (long) n > max) {
-          throw tooLarge(out.size() + (long) n, max);
+          throw tooLarge("is over the limit", max);
         }
         if (charging && out.size() + n > charged) {
           charge.add(out.size() + n - charged);
@@ -169,12 +179,10 @@ public final class JsonBodies {
    * server's: Jetty reports it as an IOException caused by a timeout.
    */
   static IOException stalled(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException) {
-        throw new HttpResponseException(
-            408,
-            "The request body stopped arriving before it was complete; the connection timed out");
-      }
+    if (ErrorHandling.timedOut(e)) {
+      throw new HttpResponseException(
+          408,
+          "The request body stopped arriving before it was complete; the connection timed out");
     }
     return e;
   }
@@ -188,11 +196,31 @@ public final class JsonBodies {
     return true;
   }
 
-  private static CairnException tooLarge(long size, long max) {
+  static CairnException tooLarge(String what, long max) {
     return new CairnException(
         ErrorCode.INVALID_PARAMETER_VALUE,
         String.format(
-            "The request body is %d bytes: the limit is %d bytes%s",
-            size, max, " (--max-request-bytes, or this endpoint's own)"));
+            "The request body %s: the limit is %d bytes (--max-request-bytes, or this endpoint's"
+                + " own)",
+            what, max));
+  }
+
+  /** Registers an endpoint's own limits, so bodies are held to them while they arrive. */
+  void limit(String path, BodyLimits limits) {
+    routes.put(Pattern.compile(path.replaceAll("\\{[^}]*}", "[^/]+")), limits.within(serverMax));
+  }
+
+  /** The limits of the endpoint at this path (the standard ones unless it registered its own). */
+  BodyLimits limitsFor(String uri) {
+    for (Map.Entry<Pattern, BodyLimits> route : routes.entrySet()) {
+      if (route.getKey().matcher(uri).matches()) {
+        return route.getValue();
+      }
+    }
+    return BodyLimits.standard().within(serverMax);
+  }
+
+  TokenCounter counter(int maxTokens) throws IOException {
+    return new TokenCounter(mapper.getFactory(), maxTokens);
   }
 }

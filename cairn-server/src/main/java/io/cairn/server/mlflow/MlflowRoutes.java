@@ -8,10 +8,14 @@ import io.cairn.core.tracking.ExperimentService;
 import io.cairn.core.tracking.LoggedModelService;
 import io.cairn.core.tracking.RunService;
 import io.cairn.server.http.JsonApi;
+import io.cairn.server.http.UrlEscapes;
 import io.javalin.Javalin;
 import java.util.List;
 
-/** Mounts MLflow's REST API: tracking under both API prefixes, and the artifact proxy. */
+/**
+ * Mounts MLflow's REST API: tracking under both API prefixes, and the artifact proxy; and, for
+ * every route of the server, the check of URL percent-escapes ({@link UrlEscapes}).
+ */
 public final class MlflowRoutes {
   public static final List<String> PREFIXES = List.of("/api/2.0/mlflow", "/ajax-api/2.0/mlflow");
   public static final String ARTIFACTS_PREFIX = "/api/2.0/mlflow-artifacts";
@@ -29,6 +33,8 @@ public final class MlflowRoutes {
       RegistryService registry,
       ArtifactRepository artifacts,
       MultipartArtifactRepository multipart) {
+    // Before any route decodes a URL, for every route (the dataset API's too).
+    UrlEscapes.install(app);
     JsonApi api = new JsonApi(app, mapper, PREFIXES, maxRequestBytes);
     new ExperimentEndpoints(experiments).register(api);
     new RunEndpoints(runs).register(api);

@@ -145,4 +145,21 @@ class LocalFilesTest {
           .hasMessageContaining("Refusing to write");
     }
   }
+
+  /**
+   * A name longer than 255 bytes in UTF-8 cannot be created here to push (this file system refuses
+   * it as every Linux one does), but walk() checks each path with the same rule; a pull of such a
+   * name, pushed by an older server, says what is wrong before it touches the disk.
+   */
+  @Test
+  void namesOver255BytesInUtf8_areRefusedWithTheReason() {
+    Path root = dir.toAbsolutePath();
+    String fits = "\u00e9".repeat(127) + "a";
+    assertThat(DatasetPull.target(root, "d/" + fits)).isEqualTo(root.resolve("d").resolve(fits));
+    assertThatThrownBy(() -> DatasetPull.target(root, "d/" + "\u00e9".repeat(128)))
+        .isInstanceOf(CairnException.class)
+        .hasMessageContaining("Refusing to write")
+        .hasMessageContaining("a name of 256 bytes in UTF-8")
+        .hasMessageContaining("at most 255 bytes");
+  }
 }

@@ -80,6 +80,11 @@ class HttpEdgesIT {
         "GET /api/2.0/mlflow-artifacts/artifacts/a%2Fb",
         "GET /api/2.0/mlflow-artifacts/artifacts/%2e%2e/x",
         "GET /api/2.0/mlflow-artifacts/artifacts/a%5Cb",
+        "GET /api/2.0/mlflow-artifacts/artifacts/%u002e%u002e/x",
+        "PUT /api/2.0/mlflow-artifacts/artifacts/%c0%ae%c0%ae/x",
+        "GET /api/2.0/mlflow-artifacts/artifacts/%252e%252e/x",
+        "GET /api/2.0/mlflow/artifacts/list?run_id=x&path=%u002e%u002e",
+        "GET /api/cairn/v1/datasets/d/versions/1/files/%u002e%u002e/x",
         "BREW /api/2.0/mlflow/runs/get",
       })
   void brokenRequestLine_isAnsweredWithMlflowError(String line) {

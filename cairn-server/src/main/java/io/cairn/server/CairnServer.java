@@ -30,6 +30,7 @@ import io.cairn.server.http.HttpLimits;
 import io.cairn.server.http.JettyErrors;
 import io.cairn.server.http.JsonApi;
 import io.cairn.server.http.JsonBodies;
+import io.cairn.server.http.UrlEscapes;
 import io.cairn.server.mlflow.MlflowRoutes;
 import io.cairn.server.ops.OpsEndpoints;
 import io.cairn.server.ops.RequestObserver;
@@ -192,6 +193,8 @@ public final class CairnServer implements AutoCloseable {
       ErrorHandling.install(app);
       RequestObserver.install(app, meters);
       new RequestGuard(web).install(app);
+      // Before any route decodes a URL, for every route.
+      UrlEscapes.install(app);
       OpsEndpoints.register(app, db, meters, VERSION);
       JsonApi root = new JsonApi(app, mapper, bodies, List.of(""));
       MlflowRoutes.register(

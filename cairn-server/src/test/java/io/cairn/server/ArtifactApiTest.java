@@ -80,6 +80,14 @@ class ArtifactApiTest {
           .append("\"}");
     }
     assertThat(server.get(A + "/2/mp/artifacts/w.bin").status()).isEqualTo(404);
+    String wrong = parts.toString().replaceFirst("\"etag\": \"[0-9a-f]", "\"etag\": \"x");
+    ServerFixture.Answer refused =
+        server.post(
+            "/api/2.0/mlflow-artifacts/mpu/complete/2/mp/artifacts",
+            "{\"path\": \"w.bin\", \"upload_id\": \"" + id + "\", \"parts\": [" + wrong + "]}");
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.json().get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+    assertThat(refused.json().get("message").asText()).contains("Part 1", "ETag");
     assertThat(
             server
                 .post(

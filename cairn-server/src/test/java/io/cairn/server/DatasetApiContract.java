@@ -264,6 +264,10 @@ abstract class DatasetApiContract {
         .isEqualTo("RESOURCE_ALREADY_EXISTS");
     ObjectNode badPath = manifest(file("../escape", new byte[] {1}));
     assertThat(commit(ds, badPath).status()).isEqualTo(400);
+    ServerFixture.Answer longName =
+        commit(ds, manifest(file("d/" + "\u00e9".repeat(128), new byte[] {1})));
+    assertThat(longName.status()).isEqualTo(400);
+    assertThat(longName.json().get("message").asText()).contains("a name of 256 bytes in UTF-8");
     assertThat(server().putJson(D + "/" + ds + "/tags/3", "{\"version\": \"1\"}").status())
         .isEqualTo(400);
     assertThat(server().get(D + "/" + ds + "/versions/7").status()).isEqualTo(404);

@@ -260,6 +260,43 @@ class MlflowApiTest {
   }
 
   @Test
+  void loneSurrogates_inAnyStringField_are400NamingTheField() {
+    String run = createRun(createExperiment("surrogates"));
+    String[][] cases = {
+      {"/experiments/create", "{'name': 'a\\ud800b'}", "'name'"},
+      {"/runs/set-tag", "{'run_id': '$RUN', 'key': 'k', 'value': 'x\\udfff'}", "'value'"},
+      {
+        "/runs/log-batch",
+        "{'run_id': '$RUN', 'tags': [{'key': 'k', 'value': '\\ud800\\ud800'}]}",
+        "'tags[0].value'"
+      },
+      {
+        "/runs/log-inputs",
+        "{'run_id': '$RUN', 'datasets': [{'dataset': {'name': 'd\\ude00', 'digest': 'x',"
+            + " 'source_type': 'local', 'source': 's'}}]}",
+        "'datasets[0].dataset.name'"
+      },
+      {"/runs/search", "{'experiment_ids': ['\\udbff']}", "'experiment_ids'"},
+    };
+    for (String[] c : cases) {
+      assertError(
+          server.post("/api/2.0/mlflow" + c[0], c[1].replace("$RUN", run).replace('\'', '"')),
+          400,
+          "INVALID_PARAMETER_VALUE",
+          "Invalid value for parameter " + c[2] + ": it holds a lone UTF-16 surrogate");
+    }
+    // A pair is one character, not two lone halves.
+    String emoji = createExperiment("smile \\ud83d\\ude00");
+    assertThat(
+            server
+                .get("/api/2.0/mlflow/experiments/get?experiment_id=" + emoji)
+                .json()
+                .at("/experiment/name")
+                .asText())
+        .isEqualTo("smile \ud83d\ude00");
+  }
+
+  @Test
   void defaultExperiment_andGetQueryDecoding() {
     JsonNode e = server.get("/api/2.0/mlflow/experiments/get?experiment_id=0").json();
     assertThat(e.at("/experiment/name").asText()).isEqualTo("Default");

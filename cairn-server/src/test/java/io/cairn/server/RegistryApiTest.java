@@ -105,6 +105,41 @@ class RegistryApiTest {
   }
 
   @Test
+  void localAndTraversingSources_areRefusedWith400_andNeverBecomeADownloadUri() throws Exception {
+    String run = runWith("logreg_iris.onnx", "model");
+    server.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"guarded\"}");
+    for (String source :
+        List.of(
+            "file:///etc",
+            "/etc",
+            "../../../etc",
+            "mlflow-artifacts:/1/%2e%2e/%2e%2e/etc",
+            "runs:/" + run + "/../../../etc")) {
+      for (String runField : List.of("", ", \"run_id\": \"" + run + "\"")) {
+        ServerFixture.Answer a =
+            server.post(
+                "/api/2.0/mlflow/model-versions/create",
+                "{\"name\": \"guarded\", \"source\": \"" + source + "\"" + runField + "}");
+        assertThat(a.status()).as(source + " -> " + a.body()).isEqualTo(400);
+        assertThat(a.json().get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+        assertThat(a.json().get("message").asText())
+            .contains("Invalid model version source '" + source + "'")
+            .containsAnyOf("runs:/<run_id>/<path>", "give the absolute path");
+      }
+    }
+    ServerFixture.Answer uri =
+        server.get("/api/2.0/mlflow/model-versions/get-download-uri?name=guarded&version=1");
+    assertThat(uri.status()).as(uri.body()).isEqualTo(404);
+    JsonNode v =
+        server
+            .post(
+                "/api/2.0/mlflow/model-versions/create",
+                "{\"name\": \"guarded\", \"source\": \"runs:/" + run + "/model\"}")
+            .json();
+    assertThat(v.at("/model_version/version").asText()).isEqualTo("1");
+  }
+
+  @Test
   void officialJavaClient_registryCalls() throws Exception {
     String run = runWith("logreg_iris.onnx", "model");
     server.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"java-reg\"}");

@@ -426,6 +426,75 @@ public abstract class ArtifactRepositoryContract {
   }
 
   @Test
+  void multipart_completeWithAWrongOrUnknownEtag_isRefusedNamingThePart_andStaysCompletable()
+      throws Exception {
+    ArtifactPath file = path("checked/f.bin");
+    MultipartUpload upload = multipart().createMultipart(file, 3);
+    String id = upload.uploadId();
+    byte[] first = part(MIN_PART, 6);
+    byte[] second = part(MIN_PART, 7);
+    String etag1 = uploadPart(file, id, upload.parts().get(0), first, false);
+    String etag2 = uploadPart(file, id, upload.parts().get(1), second, true);
+
+    // Part 3 was never uploaded.
+    assertFails(
+        () ->
+            multipart()
+                .completeMultipart(
+                    file,
+                    id,
+                    List.of(
+                        new CompletedPart(1, etag1),
+                        new CompletedPart(2, etag2),
+                        new CompletedPart(3, etag2))),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "Part 3");
+    byte[] third = part(777, 8);
+    String etag3 = uploadPart(file, id, upload.parts().get(2), third, false);
+    // Part 2's ETag is another part's; part 1's is no ETag this upload ever answered.
+    assertFails(
+        () ->
+            multipart()
+                .completeMultipart(
+                    file,
+                    id,
+                    List.of(
+                        new CompletedPart(1, etag1),
+                        new CompletedPart(2, etag1),
+                        new CompletedPart(3, etag3))),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "Part 2");
+    assertFails(
+        () ->
+            multipart()
+                .completeMultipart(
+                    file,
+                    id,
+                    List.of(
+                        new CompletedPart(1, "\"0123456789abcdef0123456789abcdef\""),
+                        new CompletedPart(2, etag2),
+                        new CompletedPart(3, etag3))),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "Part 1");
+    assertThat(repo.size(file)).as("nothing visible after a refused completion").isEqualTo(-1);
+
+    multipart()
+        .completeMultipart(
+            file,
+            id,
+            List.of(
+                new CompletedPart(1, etag1),
+                new CompletedPart(2, etag2),
+                new CompletedPart(3, etag3)));
+    try (InputStream in = repo.open(file)) {
+      byte[] whole = in.readAllBytes();
+      assertThat(whole).hasSize(2 * MIN_PART + third.length);
+      assertThat(Arrays.copyOfRange(whole, MIN_PART, 2 * MIN_PART)).isEqualTo(second);
+      assertThat(Arrays.copyOfRange(whole, 2 * MIN_PART, whole.length)).isEqualTo(third);
+    }
+  }
+
+  @Test
   void multipart_repeatedPartNumber_failsWithInvalidParameterValue() throws Exception {
     ArtifactPath file = path("f.bin");
     MultipartUpload upload = multipart().createMultipart(file, 1);

@@ -9,7 +9,8 @@ import java.util.Map;
  * clients upload separately (MLflow's {@code mpu/create|complete|abort}). The file becomes visible
  * only when the upload completes, whole; an aborted or abandoned upload leaves nothing visible.
  * Thread-safe. Errors: RESOURCE_DOES_NOT_EXIST for an unknown upload id, INVALID_PARAMETER_VALUE
- * for parts that are missing, repeated or out of range.
+ * for parts that are missing, repeated, out of range, never uploaded or listed with an ETag their
+ * upload was not answered with ({@link PartList}).
  */
 public interface MultipartArtifactRepository {
   /**
@@ -24,7 +25,10 @@ public interface MultipartArtifactRepository {
    */
   String writePart(ArtifactPath file, String uploadId, int partNumber, InputStream content);
 
-  /** Assembles the parts, in part-number order, into the file. */
+  /**
+   * Assembles the listed parts, in part-number order, into the file, after checking each against
+   * the part uploaded under its number and ETag; a refused list leaves the upload completable.
+   */
   void completeMultipart(ArtifactPath file, String uploadId, List<CompletedPart> parts);
 
   void abortMultipart(ArtifactPath file, String uploadId);

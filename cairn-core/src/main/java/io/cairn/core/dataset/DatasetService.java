@@ -143,7 +143,7 @@ public final class DatasetService {
 
   /** One file of a version, by path. */
   public DatasetFile file(String workspace, DatasetRef ref, String path) {
-    Manifest.checkPath(path);
+    Manifest.checkForm(path);
     DatasetVersion v = resolve(workspace, ref);
     return store
         .file(workspace, v.dataset(), v.version(), path)

@@ -14,11 +14,16 @@ import java.util.regex.Pattern;
 
 /**
  * The rules of a version's file list: paths are relative, '/'-separated, without empty, "." or ".."
- * segments, control characters or backslashes, at most {@value #MAX_PATH_LENGTH} characters, and
+ * segments, control characters or backslashes, at most {@value #MAX_PATH_LENGTH} characters with
+ * names of at most {@value #MAX_NAME_BYTES} bytes in UTF-8 (so that every file can be pulled), and
  * unique; sizes are not negative; sha256 digests are 64 lowercase hex digits.
  */
 public final class Manifest {
   public static final int MAX_PATH_LENGTH = 1024;
+
+  /** The longest file or folder name, in UTF-8 bytes: ext4's and most file systems' NAME_MAX. */
+  public static final int MAX_NAME_BYTES = 255;
+
   public static final int MAX_FILES = 1_000_000;
   private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
 
@@ -63,7 +68,30 @@ public final class Manifest {
     }
   }
 
+  /** Checks a path to push or pull: {@link #checkForm} and names of at most 255 bytes. */
   public static void checkPath(String path) {
+    checkForm(path);
+    for (String segment : path.split("/", -1)) {
+      // A char is at most 3 bytes in UTF-8: short names need no counting.
+      int bytes =
+          segment.length() * 3 <= MAX_NAME_BYTES
+              ? 0
+              : segment.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_NAME_BYTES) {
+        throw CairnException.invalid(
+            "File path '%s' has a name of %d bytes in UTF-8; file and folder names are at most %d"
+                + " bytes (the limit of most file systems), so it could not be pulled. Rename it.",
+            path, bytes, MAX_NAME_BYTES);
+      }
+    }
+  }
+
+  /**
+   * Checks the form of a path (relative, no empty, '.' or '..' parts, no control characters or
+   * backslashes, not too long), without the name length rule: what a path to look up in a version
+   * must be, so that files pushed before that rule stay readable.
+   */
+  static void checkForm(String path) {
     if (path == null || path.isEmpty()) {
       throw CairnException.invalid("A file path is missing.");
     }

@@ -134,7 +134,10 @@ public final class RegistryService {
 
   /**
    * Creates a version from a source: {@code runs:/<run>/<path>}, {@code models:/<model_id>} (an
-   * MLflow 3 logged model), {@code models:/<name>/<version>}, or an artifact URI.
+   * MLflow 3 logged model), {@code models:/<name>/<version>}, or an artifact URI. A local source (a
+   * {@code file:} URI or a plain path) is refused unless it lies in the local artifact folder of
+   * the given run (or logged model); no source may hold a {@code .} or {@code ..} part
+   * (INVALID_PARAMETER_VALUE).
    */
   public ModelVersion createVersion(
       String workspace,
@@ -155,6 +158,7 @@ public final class RegistryService {
     String location = source;
     String model = emptyToNull(modelId);
     String run = emptyToNull(runId);
+    checkSource(source, run, model);
     if (source.startsWith("runs:/")) {
       String rest = source.substring("runs:/".length());
       int slash = rest.indexOf('/');
@@ -202,6 +206,24 @@ public final class RegistryService {
                 onnx),
             clock.millis());
     return getVersion(workspace, name, Long.toString(version));
+  }
+
+  /**
+   * MLflow's source rules ({@link ModelSource}): a local source must lie in the local artifact
+   * folder of the logged model the request names, else of its run; no source may climb out of its
+   * path with {@code ..}.
+   */
+  private void checkSource(String source, String runId, String modelId) {
+    if (!ModelSource.isLocal(source)) {
+      ModelSource.checkRemote(source);
+    } else if (modelId != null) {
+      ModelSource.checkLocal(
+          source, "logged model " + modelId, loggedModels.get(modelId, false).artifactUri());
+    } else if (runId != null) {
+      ModelSource.checkLocal(source, "run " + runId, runs.info(runId).artifactUri());
+    } else {
+      ModelSource.checkLocal(source, null, null);
+    }
   }
 
   public ModelVersion getVersion(String workspace, String name, String version) {

@@ -45,12 +45,36 @@ public final class Fields {
     return values == null || values.isEmpty() ? null : checked(name, values.get(0));
   }
 
-  /** Refuses the NUL character, which no database column can hold. */
+  /**
+   * Refuses the NUL character, which no database column can hold, and text that is not valid
+   * UTF-16: a lone surrogate (a JSON escape such as {@code \ud800} without its pair) would be
+   * stored as '?'. Every string the request gives passes here, nested or repeated.
+   */
   private String checked(String name, String value) {
-    if (value != null && value.indexOf('\u0000') >= 0) {
-      throw CairnException.invalid(
-          "Invalid value for parameter '%s%s': the NUL character (\\u0000) is not allowed",
-          prefix, name);
+    if (value == null) {
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\u0000') {
+        throw CairnException.invalid(
+            "Invalid value for parameter '%s%s': the NUL character (\\u0000) is not allowed",
+            prefix, name);
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired =
+            Character.isHighSurrogate(c)
+                && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1));
+        if (!paired) {
+          throw CairnException.invalid(
+              "Invalid value for parameter '%s%s': it holds a lone UTF-16 surrogate (\\u%04x at"
+                  + " character %d), which is not text; expected valid Unicode (a surrogate"
+                  + " only as half of a pair)",
+              prefix, name, (int) c, i);
+        }
+        i++;
+      }
     }
     return value;
   }

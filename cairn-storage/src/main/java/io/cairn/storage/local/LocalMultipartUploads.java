@@ -2,6 +2,7 @@ package io.cairn.storage.local;
 
 import io.cairn.core.artifact.ArtifactPath;
 import io.cairn.core.artifact.MultipartArtifactRepository;
+import io.cairn.core.artifact.PartList;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import java.io.IOException;
@@ -17,9 +18,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -28,12 +29,15 @@ import java.util.regex.Pattern;
  * Multipart uploads into a {@link LocalArtifactRepository}: parts arrive through the server and
  * wait in a hidden staging folder ({@code .cairn-multipart/<upload id>/}); completing concatenates
  * them through the repository's atomic write, so the file appears whole or not at all. Each part's
- * ETag is the hex sha256 of its bytes. Thread-safe: uploads are independent folders, and a part is
- * written to a temporary name then renamed.
+ * ETag is the hex sha256 of its bytes and names its staged file ({@code part-<n>.<etag>}), so a
+ * completion gets exactly the parts its list names and refuses, as S3 does, a part never uploaded
+ * or listed with another ETag ({@link PartList}). Thread-safe: uploads are independent folders, and
+ * a part is written to a temporary name then renamed.
  */
 public final class LocalMultipartUploads implements MultipartArtifactRepository {
   public static final int MAX_PARTS = 10_000;
   private static final Pattern UPLOAD_ID = Pattern.compile("^[0-9a-f]{32}$");
+  private static final Pattern ETAG = Pattern.compile("^[0-9a-f]{64}$");
   private static final String TARGET = "target";
 
   private final LocalArtifactRepository repository;
@@ -83,12 +87,13 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
       try (InputStream in = new DigestInputStream(content, sha)) {
         Files.copy(in, temp);
       }
+      String etag = HexFormat.of().formatHex(sha.digest());
       Files.move(
           temp,
-          dir.resolve("part-" + partNumber),
+          partFile(dir, partNumber, etag),
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
-      return HexFormat.of().formatHex(sha.digest());
+      return etag;
     } catch (IOException e) {
       deleteQuietly(temp);
       throw failure("store part " + partNumber + " of", file, e);
@@ -97,27 +102,26 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
     }
   }
 
+  /**
+   * Assembles the parts the list names, each the content its ETag was answered for. A part sent
+   * again with other bytes is staged beside the first; the list chooses which one goes in.
+   */
   @Override
   public void completeMultipart(ArtifactPath file, String uploadId, List<CompletedPart> parts) {
     Path dir = upload(file, uploadId);
     int numParts = numParts(dir);
-    List<CompletedPart> sorted = new ArrayList<>(parts);
-    sorted.sort(Comparator.comparingInt(CompletedPart::partNumber));
+    List<CompletedPart> sorted = PartList.sorted(file, parts, numParts);
     if (sorted.size() != numParts) {
       throw CairnException.invalid(
           "The upload has %d parts but %d were listed to complete it", numParts, sorted.size());
     }
+    List<Path> files = new ArrayList<>();
+    for (CompletedPart part : sorted) {
+      files.add(stagedPart(dir, file, uploadId, part));
+    }
     List<InputStream> streams = new ArrayList<>();
     try {
-      for (int i = 0; i < numParts; i++) {
-        CompletedPart part = sorted.get(i);
-        if (part.partNumber() != i + 1) {
-          throw CairnException.invalid("Part %d is missing or repeated", i + 1);
-        }
-        Path p = dir.resolve("part-" + part.partNumber());
-        if (!Files.isRegularFile(p)) {
-          throw CairnException.invalid("Part %d was never uploaded", part.partNumber());
-        }
+      for (Path p : files) {
         streams.add(Files.newInputStream(p));
       }
       try (InputStream all = new SequenceInputStream(Collections.enumeration(streams))) {
@@ -135,6 +139,34 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
       }
     }
     deleteTree(dir);
+  }
+
+  /** The staged file of a listed part: the one whose content has the listed ETag. */
+  private static Path stagedPart(Path dir, ArtifactPath file, String uploadId, CompletedPart part) {
+    String etag = PartList.bare(part.etag()).toLowerCase(Locale.ROOT);
+    if (ETAG.matcher(etag).matches()) {
+      Path p = partFile(dir, part.partNumber(), etag);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    String prefix = "part-" + part.partNumber() + ".";
+    try (DirectoryStream<Path> staged = Files.newDirectoryStream(dir, prefix + "*")) {
+      for (Path p : staged) {
+        String rest = p.getFileName().toString().substring(prefix.length());
+        if (ETAG.matcher(rest).matches()) {
+          throw PartList.wrongEtag(file, part, rest);
+        }
+      }
+    } catch (IOException e) {
+      throw failure("read the parts of", file, e);
+    }
+    throw PartList.notUploaded(file, uploadId, part.partNumber());
+  }
+
+  /** A staged part is named by its number and its ETag, the hex sha256 of its bytes. */
+  private static Path partFile(Path dir, int partNumber, String etag) {
+    return dir.resolve("part-" + partNumber + "." + etag);
   }
 
   @Override

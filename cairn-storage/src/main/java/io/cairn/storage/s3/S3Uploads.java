@@ -4,6 +4,7 @@ import io.cairn.core.artifact.ArtifactPath;
 import io.cairn.core.artifact.MultipartArtifactRepository.CompletedPart;
 import io.cairn.core.artifact.MultipartArtifactRepository.MultipartUpload;
 import io.cairn.core.artifact.MultipartArtifactRepository.PartTarget;
+import io.cairn.core.artifact.PartList;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import java.io.EOFException;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedUploadPartRequest;
 
@@ -288,26 +290,34 @@ final class S3Uploads {
     }
   }
 
+  /**
+   * Completes an upload after checking its part list against the parts S3 holds (ListParts), so
+   * that a part never uploaded or listed with another ETag is refused naming it, as the local store
+   * does, whatever an S3-compatible store would make of it.
+   */
   void complete(String key, ArtifactPath file, String uploadId, List<CompletedPart> parts) {
-    if (parts == null || parts.isEmpty()) {
-      throw CairnException.invalid("Cannot complete the upload of '%s': no parts given", file);
-    }
-    Map<Integer, String> byNumber = new TreeMap<>();
-    for (CompletedPart part : parts) {
-      checkPartNumber(part.partNumber());
-      if (part.etag() == null || part.etag().isBlank()) {
-        throw CairnException.invalid("Part %d has no ETag", part.partNumber());
-      }
-      if (byNumber.put(part.partNumber(), part.etag()) != null) {
-        throw CairnException.invalid("Part %d is listed twice", part.partNumber());
-      }
-    }
-    List<CompletedPart> sorted = new ArrayList<>();
-    byNumber.forEach((number, etag) -> sorted.add(new CompletedPart(number, etag)));
+    List<CompletedPart> sorted = PartList.sorted(file, parts, MAX_PARTS);
     String etag;
+    boolean noneListed = false;
     try {
+      Map<Integer, String> uploaded = uploadedParts(key, uploadId);
+      // S3Proxy lists no parts for an unknown upload where S3 answers NoSuchUpload: with none
+      // listed, completing tells which it is.
+      noneListed = uploaded.isEmpty();
+      for (CompletedPart part : noneListed ? List.<CompletedPart>of() : sorted) {
+        String stored = uploaded.get(part.partNumber());
+        if (stored == null) {
+          throw PartList.notUploaded(file, uploadId, part.partNumber());
+        }
+        if (!PartList.sameEtag(stored, part.etag())) {
+          throw PartList.wrongEtag(file, part, stored);
+        }
+      }
       etag = finish(key, uploadId, sorted);
     } catch (SdkException e) {
+      if (noneListed && e instanceof S3Exception s3e && "InvalidPart".equals(S3Errors.code(s3e))) {
+        throw PartList.notUploaded(file, uploadId, sorted.get(0).partNumber());
+      }
       throw errors.translateMultipart(e, "complete the upload of", file, uploadId);
     }
     if (etag == null) {
@@ -317,6 +327,15 @@ final class S3Uploads {
         throw errors.translate(e, "check the upload of", file);
       }
     }
+  }
+
+  /** The ETag of each part an upload holds, by part number (ListParts, 1,000 parts a page). */
+  private Map<Integer, String> uploadedParts(String key, String uploadId) {
+    Map<Integer, String> uploaded = new TreeMap<>();
+    s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(uploadId))
+        .parts()
+        .forEach(p -> uploaded.put(p.partNumber(), p.eTag()));
+    return uploaded;
   }
 
   void abort(String key, ArtifactPath file, String uploadId) {

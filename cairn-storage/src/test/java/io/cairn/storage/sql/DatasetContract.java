@@ -969,6 +969,69 @@ abstract class DatasetContract {
     assertThat(store.profiles(List.of(csvSha))).isEmpty();
   }
 
+  @Test
+  void push_ofAFileNameOver255BytesInUtf8_isRefusedBeforeAnythingIsWritten() {
+    DatasetService service =
+        new DatasetService(
+            store,
+            new BlobStore(new LocalArtifactRepository(dir.resolve("blobs"))),
+            NO_TABLES,
+            dir.resolve("tmp"),
+            Clock.systemUTC());
+    byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
+    String sha = sha256(bytes);
+    service.receive(sha, new ByteArrayInputStream(bytes), null);
+    String fits = "\u00fc".repeat(127) + "a"; // 255 bytes
+    for (String tooLong :
+        List.of(
+            "data/" + "\u00e9".repeat(128), "x".repeat(256), "\ud83d\ude00".repeat(64) + "/a")) {
+      assertCode(
+          () ->
+              service.commit(
+                  WS,
+                  "long-names",
+                  new NewDatasetVersion(
+                      List.of(new DatasetFile(tooLong, 1, sha), new DatasetFile(fits, 1, sha)),
+                      null,
+                      null,
+                      null,
+                      List.of(),
+                      null,
+                      false)),
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "File path '" + tooLong + "' has a name of 256 bytes in UTF-8",
+          "at most 255 bytes");
+    }
+    assertThat(store.getDataset(WS, "long-names")).isEmpty();
+    var pushed =
+        service.commit(
+            WS,
+            "long-names",
+            new NewDatasetVersion(
+                List.of(new DatasetFile("d/" + fits, 1, sha)),
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                false));
+    assertThat(pushed.version().version()).isEqualTo(1);
+  }
+
+  /** A profiler for tests whose files are no tables. */
+  private static final TableProfiler NO_TABLES =
+      new TableProfiler() {
+        @Override
+        public TableProfile profile(Path file, TableFormat format) {
+          throw new AssertionError("no table is expected: " + file);
+        }
+
+        @Override
+        public RowChanges compareRows(Path b, TableFormat bf, Path a, TableFormat af) {
+          throw new AssertionError("no table is expected");
+        }
+      };
+
   private static String sha256(byte[] bytes) {
     return HexFormat.of().formatHex(Manifest.sha256().digest(bytes));
   }

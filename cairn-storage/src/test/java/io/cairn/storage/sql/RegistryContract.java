@@ -162,6 +162,89 @@ abstract class RegistryContract {
         "m-0000");
   }
 
+  private ModelVersion version(String model, String source, String runId) {
+    return registry.createVersion(WS, model, source, runId, null, null, null, null, List.of());
+  }
+
+  @Test
+  void localOrTraversingSources_areRefused_remoteAndStoreSourcesAreKept() {
+    String run = newRun();
+    registry.create(WS, "sources", null, null, List.of());
+    for (String local :
+        List.of(
+            "file:///etc",
+            "/etc",
+            "../../../etc",
+            "etc/passwd",
+            "file:/etc/passwd",
+            "file://localhost/etc/passwd",
+            "file://other-host/etc/passwd")) {
+      assertCode(
+          () -> version("sources", local, null),
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "Invalid model version source '" + local + "': it is a local path");
+      assertCode(
+          () -> version("sources", local, run),
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "inside the artifact location of the run " + run);
+    }
+    for (String traversing :
+        List.of(
+            "s3://bucket/models/../../other",
+            "mlflow-artifacts:/1/../../etc",
+            "mlflow-artifacts://host:5000/..%2f..%2fetc",
+            "https://host/api/2.0/mlflow-artifacts/artifacts/%252e%252e/x",
+            "runs:/" + run + "/../../x",
+            "s3://bucket/a/./b",
+            "models:relative/1")) {
+      assertCode(
+          () -> version("sources", traversing, run),
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "Invalid model version source '" + traversing + "'");
+    }
+    assertCode(
+        () -> version("sources", "http://host/x%00", null),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "NUL");
+    assertThat(registry.searchVersions(WS, "name = 'sources'", List.of(), null, null).items())
+        .isEmpty();
+    for (String kept :
+        List.of(
+            "runs:/" + run + "/model",
+            "s3://bucket/models/m",
+            "https://localhost:5000/models/m",
+            "mlflow-artifacts:/1/" + run + "/artifacts/model")) {
+      assertThat(version("sources", kept, null).source()).isEqualTo(kept);
+    }
+  }
+
+  @Test
+  void localSource_isAcceptedOnlyInsideTheLocalArtifactFolderOfItsRun() {
+    String exp =
+        experiments.create(
+            WS, "local-" + System.nanoTime(), artifactDir.resolve("mlruns").toString(), List.of());
+    String run = runs.create(exp, "me", null, null, List.of()).info().runId();
+    String sibling = runs.create(exp, "me", null, null, List.of()).info().runId();
+    String root = runs.info(run).artifactUri();
+    registry.create(WS, "local", null, null, List.of());
+
+    assertThat(version("local", root + "/model", run).storageLocation()).isEqualTo(root + "/model");
+    assertThat(version("local", "file://" + root + "/model", run).runId()).isEqualTo(run);
+    assertCode(
+        () -> version("local", root + "/model", sibling),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "inside the artifact location of the run " + sibling);
+    assertCode(
+        () -> version("local", root + "/../../" + sibling + "/artifacts", run),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "inside the artifact location of the run " + run);
+    String proxied = newRun();
+    assertCode(
+        () -> version("local", root + "/model", proxied),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+        "not a local folder");
+  }
+
   @Test
   void aliasesAndStages() {
     String run = newRun();

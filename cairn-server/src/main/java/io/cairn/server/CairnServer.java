@@ -142,7 +142,7 @@ public final class CairnServer implements AutoCloseable {
               new ModelFiles(artifacts, new OrtOnnxInspector()),
               clock);
 
-      DuckDbTableProfiler profiler = new DuckDbTableProfiler(blobTemp.resolve("duckdb"));
+      DuckDbTableProfiler profiler = new DuckDbTableProfiler(Leftovers.duckDbFolder(config));
       DatasetService datasets =
           new DatasetService(
               new SqlDatasetStore(db), new BlobStore(blobRepository), profiler, blobTemp, clock);
@@ -188,7 +188,8 @@ public final class CairnServer implements AutoCloseable {
       } catch (RuntimeException e) {
         throw new CairnException(ErrorCode.INVALID_STATE, bindMessage(config, e), e);
       }
-      List<AutoCloseable> resources = new java.util.ArrayList<>(List.of(profiler));
+      List<AutoCloseable> resources =
+          new java.util.ArrayList<>(List.of(profiler, Leftovers.sweep(config, blobTemp)));
       if (blobRepository instanceof AutoCloseable closeable) {
         resources.add(closeable);
       }

@@ -74,7 +74,8 @@ final class DatasetsCommand {
       mixinStandardHelpOptions = true,
       description =
           "Record a file or a folder as a new version of a dataset (created on its first push)."
-              + " Only contents the server does not have yet are uploaded.")
+              + " Only contents the server does not have yet are uploaded; .git and what the"
+              + " folder's .cairnignore ignores (gitignore syntax) are left out.")
   static final class Push extends Base {
     @Parameters(index = "0", paramLabel = "NAME", description = "The dataset.")
     String name;
@@ -146,32 +147,6 @@ final class DatasetsCommand {
     }
   }
 
-  /** The options push and pull share. */
-  static final class Transfers {
-    @Option(
-        names = {"-j", "--jobs"},
-        defaultValue = "4",
-        paramLabel = "N",
-        description = "Transfers at once (default ${DEFAULT-VALUE}).")
-    int jobs;
-
-    @Option(
-        names = {"-q", "--quiet"},
-        description = "No progress bar.")
-    boolean quiet;
-
-    int jobs() {
-      if (jobs < 1) {
-        throw CairnException.invalid("--jobs must be at least 1");
-      }
-      return jobs;
-    }
-
-    ProgressBar bar() {
-      return ProgressBar.forConsole(quiet);
-    }
-  }
-
   @Command(
       name = "pull",
       mixinStandardHelpOptions = true,
@@ -191,14 +166,17 @@ final class DatasetsCommand {
 
     @Mixin Transfers transfers;
 
+    @Option(
+        names = "--allow-git-files",
+        description = "Also write files inside a .git folder (they can make git run commands).")
+    boolean allowGitFiles;
+
     @Override
     void run(DatasetsClient datasets) {
       Path target = dir != null ? dir : Path.of(Ref.parse(ref).name());
-      PullResult r =
-          datasets.pull(
-              ref,
-              target,
-              new PullOptions().parallelism(transfers.jobs()).progress(transfers.bar()));
+      PullOptions options =
+          new PullOptions().parallelism(transfers.jobs()).progress(transfers.bar());
+      PullResult r = datasets.pull(ref, target, options.allowGitFiles(allowGitFiles));
       if (server.json) {
         server.printJson(snakeCase(r));
       } else {

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * Draws a push's or pull's progress on one terminal line, redrawn with '\r' at most ten times a
  * second: phase, bar, percent, bytes done and total, rate and time left. Drawn only when {@code
- * draw} (a terminal and not --quiet); warnings are printed either way.
+ * draw} (a terminal and not --quiet); warnings and notes are printed either way.
  */
 final class ProgressBar implements ProgressListener {
   static final long REDRAW_NANOS = 100_000_000L;
@@ -73,6 +73,13 @@ final class ProgressBar implements ProgressListener {
   public synchronized void warning(String message) {
     clear();
     err.println("warning: " + message);
+    err.flush();
+  }
+
+  @Override
+  public synchronized void note(String message) {
+    clear();
+    err.println(message);
     err.flush();
   }
 

@@ -44,6 +44,9 @@ final class DatasetPull {
     VersionDetails details = datasets.version(ref.name(), ref.apiRef());
     String name = details.version().dataset().isEmpty() ? ref.name() : details.version().dataset();
     long number = details.version().version();
+    if (!options.allowGitFiles()) {
+      GitNames.checkPull(name + "@" + number, details.files());
+    }
     Path root;
     try {
       Files.createDirectories(dir);

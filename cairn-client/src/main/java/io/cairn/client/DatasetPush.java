@@ -40,7 +40,11 @@ final class DatasetPush {
     DatasetService.checkName(name);
     options.tags().forEach(DatasetPush::checkTag);
     ProgressListener progress = options.progress();
-    List<LocalFile> local = LocalFiles.walk(fileOrFolder, progress::warning);
+    FolderScan.Found found = FolderScan.scan(fileOrFolder, progress::warning);
+    if (found.skipped() != null) {
+      progress.note(found.skipped());
+    }
+    List<LocalFile> local = found.files();
     HashCache cache = HashCache.of(fileOrFolder, options.rehash());
     List<FileEntry> files = hash(local, progress, cache);
     cache.save();

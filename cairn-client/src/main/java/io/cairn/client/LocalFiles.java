@@ -5,16 +5,9 @@ import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletionService;
@@ -45,70 +38,9 @@ final class LocalFiles {
   /** A file's sha256 and the number of bytes that were hashed. */
   record Hashed(String sha256, long size) {}
 
-  /**
-   * The regular files under a folder, by dataset path ('/'-separated, relative to the folder), or a
-   * single file named by its file name. Symbolic links and special files inside the folder are
-   * skipped with a warning (never followed); a pull's leftover temporary files are skipped.
-   */
+  /** The files a push takes from a file or a folder (see {@link FolderScan}). */
   static List<LocalFile> walk(Path fileOrFolder, Consumer<String> warn) {
-    Path start;
-    BasicFileAttributes top;
-    try {
-      start = fileOrFolder.toRealPath();
-      top = Files.readAttributes(start, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      throw CairnException.notFound("No file or folder at %s", fileOrFolder);
-    } catch (IOException e) {
-      throw CairnException.invalid("Cannot read %s: %s", fileOrFolder, describe(e));
-    }
-    List<LocalFile> out = new ArrayList<>();
-    if (top.isRegularFile()) {
-      Path named = fileOrFolder.toAbsolutePath().normalize().getFileName();
-      String name = (named != null ? named : start.getFileName()).toString();
-      out.add(new LocalFile(name, start, top.size()));
-    } else if (top.isDirectory()) {
-      try {
-        Files.walkFileTree(
-            start,
-            EnumSet.noneOf(java.nio.file.FileVisitOption.class),
-            Integer.MAX_VALUE,
-            new SimpleFileVisitor<>() {
-              @Override
-              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                String path = relative(start, file);
-                if (attrs.isSymbolicLink()) {
-                  warn.accept("skipped symbolic link " + path);
-                } else if (!attrs.isRegularFile()) {
-                  warn.accept("skipped " + path + ": not a regular file");
-                } else if (!file.getFileName().toString().startsWith(PULL_TEMP_PREFIX)) {
-                  out.add(new LocalFile(path, file, attrs.size()));
-                }
-                return FileVisitResult.CONTINUE;
-              }
-
-              @Override
-              public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                throw e;
-              }
-            });
-      } catch (IOException e) {
-        throw CairnException.invalid("Cannot read %s: %s", fileOrFolder, describe(e));
-      }
-    } else {
-      throw CairnException.invalid("%s is neither a regular file nor a folder", fileOrFolder);
-    }
-    if (out.isEmpty()) {
-      throw CairnException.invalid("There are no files to push under %s", fileOrFolder);
-    }
-    out.sort(Comparator.comparing(LocalFile::path));
-    for (LocalFile f : out) {
-      try {
-        Manifest.checkPath(f.path());
-      } catch (CairnException e) {
-        throw CairnException.invalid("Cannot push %s: %s", f.file(), e.getMessage());
-      }
-    }
-    return out;
+    return FolderScan.scan(fileOrFolder, warn).files();
   }
 
   /** An I/O failure in words: its kind and what it names. */

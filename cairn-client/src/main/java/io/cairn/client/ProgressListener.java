@@ -22,4 +22,7 @@ public interface ProgressListener {
 
   /** Something the user should know that does not stop the work (a skipped symbolic link). */
   default void warning(String message) {}
+
+  /** What the user should know about the work that is no warning (what a push left out). */
+  default void note(String message) {}
 }

@@ -1,8 +1,12 @@
 package io.cairn.client;
 
-/** How {@link DatasetsClient#pull} works: downloads at once (4) and who hears the progress. */
+/**
+ * How {@link DatasetsClient#pull} works: downloads at once (4), who hears the progress, and whether
+ * files inside a {@code .git} folder may be written (not by default).
+ */
 public final class PullOptions {
   private int parallelism = 4;
+  private boolean allowGitFiles;
   private ProgressListener progress = ProgressListener.NONE;
 
   public PullOptions parallelism(int parallelism) {
@@ -16,6 +20,20 @@ public final class PullOptions {
   public PullOptions progress(ProgressListener progress) {
     this.progress = progress == null ? ProgressListener.NONE : progress;
     return this;
+  }
+
+  /**
+   * Write the version's files inside a {@code .git} folder (any case, or an alias a file system
+   * takes for it) too. Off by default: git would read them as its own configuration and run
+   * commands of whoever pushed the version.
+   */
+  public PullOptions allowGitFiles(boolean allowGitFiles) {
+    this.allowGitFiles = allowGitFiles;
+    return this;
+  }
+
+  public boolean allowGitFiles() {
+    return allowGitFiles;
   }
 
   public int parallelism() {

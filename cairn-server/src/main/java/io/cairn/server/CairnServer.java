@@ -152,7 +152,7 @@ public final class CairnServer implements AutoCloseable {
               new ModelFiles(artifacts, new OrtOnnxInspector()),
               clock);
 
-      DuckDbTableProfiler profiler = new DuckDbTableProfiler(blobTemp.resolve("duckdb"));
+      DuckDbTableProfiler profiler = new DuckDbTableProfiler(Leftovers.duckDbFolder(config));
       DatasetService datasets =
           new DatasetService(
               new SqlDatasetStore(db), new BlobStore(blobRepository), profiler, blobTemp, clock);
@@ -218,7 +218,8 @@ public final class CairnServer implements AutoCloseable {
       if (publicUrl[0] == null) {
         publicUrl[0] = defaultPublicUrl(config.host(), app.port());
       }
-      List<AutoCloseable> resources = new java.util.ArrayList<>(List.of(profiler));
+      List<AutoCloseable> resources =
+          new java.util.ArrayList<>(List.of(profiler, Leftovers.sweep(config, blobTemp)));
       if (blobRepository instanceof AutoCloseable closeable) {
         resources.add(closeable);
       }

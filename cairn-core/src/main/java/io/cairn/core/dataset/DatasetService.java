@@ -47,7 +47,7 @@ public final class DatasetService {
   private final DatasetStore store;
   private final BlobStore blobs;
   private final TableProfiler profiler;
-  private final Path tempDir;
+  private final PartFiles parts;
   private final Clock clock;
 
   public DatasetService(
@@ -55,7 +55,7 @@ public final class DatasetService {
     this.store = store;
     this.blobs = blobs;
     this.profiler = profiler;
-    this.tempDir = tempDir;
+    this.parts = new PartFiles(tempDir);
     this.clock = clock;
   }
 
@@ -292,7 +292,7 @@ public final class DatasetService {
     Manifest.checkSha256(sha256);
     long now = clock.millis();
     DatasetStore.BlobState state = store.touchBlob(sha256, now);
-    Path temp = tempFile();
+    Path temp = parts.create();
     try {
       long size = copyVerified(sha256, body, temp);
       if (state == DatasetStore.BlobState.PRESENT && blobs.size(sha256) == size) {
@@ -305,7 +305,7 @@ public final class DatasetService {
       }
       return new BlobReceipt(sha256, size, true);
     } finally {
-      deleteQuietly(temp);
+      parts.release(temp);
     }
   }
 
@@ -325,7 +325,7 @@ public final class DatasetService {
       for (Pack.Frame f = Pack.next(in, frame); f != null; f = Pack.next(in, ++frame)) {
         String sha256 = f.sha256();
         long size = f.size();
-        Path temp = tempFile();
+        Path temp = parts.create();
         try {
           long got = copyVerified(sha256, Pack.bounded(in, size), temp);
           if (got != size) {
@@ -336,7 +336,7 @@ public final class DatasetService {
           profileOnArrival(sha256, f.path(), temp);
           blobs.put(sha256, temp);
         } finally {
-          deleteQuietly(temp);
+          parts.release(temp);
         }
         received.put(sha256, size);
         bytes += size;
@@ -375,13 +375,17 @@ public final class DatasetService {
    * Frees blobs that no version references and that nobody touched for {@code graceMillis}: each is
    * claimed in the database, deleted from the blob store, then forgotten. Safe while pushes run: a
    * push touches what it relies on, and a commit whose blob was freed fails naming it, to be
-   * re-uploaded.
+   * re-uploaded. Also removes the part files of uploads that crashed or were cut off: those not
+   * written for the grace period, and at least {@link PartFiles#ABANDONED_MILLIS} (another server
+   * sharing the folder may still be writing a younger one); never one this process is writing.
    */
   public GcResult gc(long graceMillis) {
     if (graceMillis < 0) {
       throw CairnException.invalid("The grace period cannot be negative.");
     }
-    return collect(null, graceMillis);
+    GcResult freed = collect(null, graceMillis);
+    parts.sweep(clock.millis() - Math.max(graceMillis, PartFiles.ABANDONED_MILLIS));
+    return freed;
   }
 
   private GcResult collect(Set<String> candidates, long graceMillis) {
@@ -570,7 +574,7 @@ public final class DatasetService {
   }
 
   private <T> T withLocalFile(String sha256, Function<Path, T> use) {
-    Path temp = tempFile();
+    Path temp = parts.create();
     try {
       try (InputStream in = blobs.open(sha256)) {
         Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -579,7 +583,7 @@ public final class DatasetService {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteQuietly(temp);
+      parts.release(temp);
     }
   }
 
@@ -779,33 +783,6 @@ public final class DatasetService {
           sha256, size, actual);
     }
     return size;
-  }
-
-  private volatile boolean tempDirReady;
-
-  private Path tempFile() {
-    try {
-      if (!tempDirReady) {
-        Files.createDirectories(tempDir);
-        tempDirReady = true;
-      }
-      try {
-        return Files.createTempFile(tempDir, "blob-", ".part");
-      } catch (java.nio.file.NoSuchFileException e) {
-        Files.createDirectories(tempDir); // removed while running: make it again
-        return Files.createTempFile(tempDir, "blob-", ".part");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // a leftover temp file is harmless and removed with the temp folder
-    }
   }
 
   private static Map<String, DatasetFile> byPath(List<DatasetFile> files) {

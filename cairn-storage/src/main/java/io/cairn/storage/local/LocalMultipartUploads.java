@@ -11,6 +11,7 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -40,12 +41,15 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
   private static final Pattern ETAG = Pattern.compile("^[0-9a-f]{64}$");
   private static final String TARGET = "target";
 
+  /** The staging folder's name under the artifact root. */
+  static final String STAGING = LocalArtifactRepository.RESERVED_PREFIX + "multipart";
+
   private final LocalArtifactRepository repository;
   private final Path staging;
 
   public LocalMultipartUploads(LocalArtifactRepository repository) {
     this.repository = repository;
-    this.staging = repository.root().resolve(LocalArtifactRepository.RESERVED_PREFIX + "multipart");
+    this.staging = repository.root().resolve(STAGING);
   }
 
   @Override
@@ -58,7 +62,7 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
           "num_parts must be between 1 and %d, got %d", MAX_PARTS, numParts);
     }
     repository.size(file); // checks the path (symbolic links, reserved names) before anything
-    removeAbandonedUploads();
+    removeAbandonedUploads(staging, System.currentTimeMillis());
     String id = UUID.randomUUID().toString().replace("-", "");
     try {
       Path dir = Files.createDirectories(staging.resolve(id));
@@ -177,21 +181,38 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
   /** Uploads neither completed nor aborted within a week are dropped, parts and all. */
   static final long ABANDONED_AFTER_MILLIS = 7L * 24 * 60 * 60 * 1000;
 
-  private void removeAbandonedUploads() {
-    if (!Files.isDirectory(staging)) {
-      return;
+  /**
+   * Removes the uploads under {@code staging} abandoned a week before {@code nowMillis}, and in the
+   * others the temporary files of parts that nobody wrote for an hour (a crash while receiving
+   * them). Returns the files removed.
+   */
+  static int removeAbandonedUploads(Path staging, long nowMillis) {
+    if (!Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
     }
-    long cutoff = System.currentTimeMillis() - ABANDONED_AFTER_MILLIS;
+    long cutoff = nowMillis - ABANDONED_AFTER_MILLIS;
+    long partCutoff = nowMillis - LocalArtifactRepository.ABANDONED_AFTER_MILLIS;
+    int removed = 0;
     try (DirectoryStream<Path> uploads = Files.newDirectoryStream(staging)) {
       for (Path dir : uploads) {
         Path target = dir.resolve(TARGET);
         if (!Files.exists(target) || Files.getLastModifiedTime(target).toMillis() < cutoff) {
-          deleteTree(dir);
+          removed += deleteTree(dir);
+          continue;
+        }
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "part-*.tmp")) {
+          for (Path temp : temps) {
+            if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toMillis() < partCutoff
+                && Files.deleteIfExists(temp)) {
+              removed++;
+            }
+          }
         }
       }
     } catch (IOException ignored) {
-      // a sweep that fails now runs again with the next upload
+      // a sweep that fails now runs again with the next upload or start
     }
+    return removed;
   }
 
   /** The staging folder of an upload, checked to belong to {@code file}. */
@@ -221,15 +242,18 @@ public final class LocalMultipartUploads implements MultipartArtifactRepository 
     }
   }
 
-  private static void deleteTree(Path dir) {
+  /** Deletes an upload's folder and its files; returns how many files went. */
+  private static int deleteTree(Path dir) {
+    int removed = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
-        Files.deleteIfExists(f);
+        removed += Files.deleteIfExists(f) ? 1 : 0;
       }
       Files.deleteIfExists(dir);
     } catch (IOException ignored) {
       // a staging folder left behind is hidden and harmless
     }
+    return removed;
   }
 
   private static void deleteQuietly(Path p) {

@@ -969,6 +969,71 @@ abstract class DatasetContract {
     assertThat(store.profiles(List.of(csvSha))).isEmpty();
   }
 
+  /** The upload part files in a folder, by name. */
+  private static Set<String> parts(Path folder) throws IOException {
+    Set<String> out = new TreeSet<>();
+    try (var s = Files.newDirectoryStream(folder, "blob-*.part")) {
+      s.forEach(p -> out.add(p.getFileName().toString()));
+    }
+    return out;
+  }
+
+  @Test
+  void service_gc_removesAbandonedUploadParts_butNotOneBeingWritten_norAYoungOne()
+      throws Exception {
+    ManualClock clock = new ManualClock();
+    clock.millis.set(System.currentTimeMillis()); // part files carry the real time
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    DatasetService service =
+        new DatasetService(
+            store,
+            new BlobStore(new LocalArtifactRepository(dir.resolve("blobs"))),
+            null,
+            tmp,
+            clock);
+    long now = clock.millis();
+    Path crashed = Files.writeString(tmp.resolve("blob-crashed.part"), "cut off by a crash");
+    Files.setLastModifiedTime(
+        crashed, java.nio.file.attribute.FileTime.fromMillis(now - 7_200_000));
+    Path young = Files.writeString(tmp.resolve("blob-young.part"), "another server writes it");
+    Files.setLastModifiedTime(young, java.nio.file.attribute.FileTime.fromMillis(now - 300_000));
+    Path other = Files.writeString(tmp.resolve("notes.txt"), "not a part file");
+    Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(now - 7_200_000));
+
+    // an upload in flight on this server, its part file idle for two hours (a stalled client)
+    byte[] body = new byte[200_000];
+    new Random(7).nextBytes(body);
+    java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+    java.io.PipedInputStream in = new java.io.PipedInputStream(feed, 1 << 16);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Future<DatasetService.BlobReceipt> upload =
+        pool.submit(() -> service.receive(sha256(body), in, null));
+    feed.write(body, 0, 100_000);
+    Path live = null;
+    for (int i = 0; i < 500 && live == null; i++) {
+      Set<String> names = parts(tmp);
+      names.removeAll(Set.of("blob-crashed.part", "blob-young.part"));
+      live = names.isEmpty() ? null : tmp.resolve(names.iterator().next());
+      Thread.sleep(10);
+    }
+    assertThat(live).as("the upload's part file").isNotNull();
+    Files.setLastModifiedTime(live, java.nio.file.attribute.FileTime.fromMillis(now - 7_200_000));
+
+    service.gc(3 * 3_600_000L); // a grace longer than their age keeps them all
+    assertThat(parts(tmp)).hasSize(3);
+
+    service.gc(0);
+
+    assertThat(parts(tmp))
+        .containsExactlyInAnyOrder("blob-young.part", live.getFileName().toString());
+    assertThat(other).exists();
+    feed.write(body, 100_000, 100_000);
+    feed.close();
+    assertThat(upload.get(30, TimeUnit.SECONDS).stored()).isTrue();
+    pool.shutdown();
+    assertThat(parts(tmp)).containsExactly("blob-young.part");
+  }
+
   @Test
   void push_ofAFileNameOver255BytesInUtf8_isRefusedBeforeAnythingIsWritten() {
     DatasetService service =

@@ -86,14 +86,14 @@ public final class BodyPrefetch implements Filter {
     }
     BodyLimits limits = bodies.limitsFor(req.getRequestURI());
     long declared = req.getContentLengthLong();
-    if (declared > limits.maxBytes()) {
-      refuse(req, res, tooLarge(declared, limits.maxBytes()));
-      return;
-    }
     AsyncContext async = req.startAsync();
     async.setTimeout(TimeUnit.MINUTES.toMillis(10));
     ServletInputStream in = req.getInputStream();
-    in.setReadListener(new Reader(req, async, in, limits, bodies.counter(limits.maxTokens())));
+    Reader reader = new Reader(req, async, in, limits, bodies.counter(limits.maxTokens()));
+    if (declared > limits.maxBytes()) {
+      reader.refuse(tooLarge(declared, limits.maxBytes()));
+    }
+    in.setReadListener(reader);
   }
 
   private void stream(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
@@ -189,7 +189,7 @@ public final class BodyPrefetch implements Filter {
         seen += n;
         if (refusal != null) {
           if (seen > limits.maxBytes() + DRAIN_BYTES) {
-            finish(refusal);
+            async.complete();
             return;
           }
           continue;
@@ -202,10 +202,7 @@ public final class BodyPrefetch implements Filter {
           counter.feed(buffer, n);
           chunks.add(Arrays.copyOf(buffer, n));
         } catch (CairnException e) {
-          // Refused as soon as it is known; the rest is read and dropped (up to a bound) so that
-          // the client, still sending, gets to read the answer.
-          refusal = e;
-          chunks.clear();
+          refuse(e);
         }
       }
     }
@@ -217,11 +214,12 @@ public final class BodyPrefetch implements Filter {
           counter.end();
           JsonBodies.charge(req, budget).addNow(counter.tokens() * JsonBodies.TOKEN_BYTES);
         } catch (CairnException e) {
-          refusal = e;
+          refuse(e);
         }
       }
       if (refusal != null) {
-        finish(refusal);
+        // answered when it was refused; the body is now read to its end
+        async.complete();
         return;
       }
       byte[] body = new byte[(int) seen];
@@ -240,7 +238,7 @@ public final class BodyPrefetch implements Filter {
       chunks.clear();
       try {
         if (ErrorHandling.timedOut(t)) {
-          refuse(
+          BodyPrefetch.refuse(
               req,
               (HttpServletResponse) async.getResponse(),
               408,
@@ -260,13 +258,22 @@ public final class BodyPrefetch implements Filter {
       }
     }
 
-    private void finish(CairnException e) throws IOException {
-      HttpServletResponse res = (HttpServletResponse) async.getResponse();
-      if (seen > limits.maxBytes() + DRAIN_BYTES) {
-        res.setHeader("Connection", "close");
+    /**
+     * Answers at once, before the body is over: the client gets its answer while it is still
+     * sending, as hostile and impatient clients will. The rest of the body is then read and dropped
+     * (up to {@link #DRAIN_BYTES}) before the connection closes: closing with unread data makes the
+     * client's kernel reset the connection, and the client loses the answer.
+     */
+    void refuse(CairnException e) throws IOException {
+      chunks.clear();
+      if (refusal != null) {
+        return;
       }
-      refuse(req, res, e);
-      async.complete();
+      refusal = e;
+      HttpServletResponse res = (HttpServletResponse) async.getResponse();
+      res.setHeader("Connection", "close");
+      BodyPrefetch.refuse(req, res, e);
+      res.flushBuffer();
     }
   }
 }

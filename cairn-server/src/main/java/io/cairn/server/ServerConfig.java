@@ -141,7 +141,11 @@ public record ServerConfig(
     }
     out.put("artifacts", s3 != null ? s3.toString() : artifactsDir.toString());
     out.put("max request", maxRequestBytes + " bytes");
-    out.put("allowed hosts", String.join(",", web.allowedHosts()));
+    out.put(
+        "allowed hosts",
+        web.allowedHosts().equals(WebSecurity.defaultHosts(host))
+            ? WebSecurity.describeDefaults(host)
+            : String.join(",", web.allowedHosts()));
     out.put(
         "cors origins",
         web.corsAllowedOrigins().isEmpty()

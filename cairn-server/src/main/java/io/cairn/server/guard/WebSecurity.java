@@ -72,6 +72,24 @@ public record WebSecurity(
     return hosts;
   }
 
+  /** The defaults of {@link #defaultHosts} in a few words, for the start-up summary. */
+  public static String describeDefaults(String bindHost) {
+    List<String> hosts = defaultHosts(bindHost);
+    String loopback = "localhost, 127.0.0.1, [::1]";
+    if (isLoopback(bindHost)) {
+      return loopback + " (any port)";
+    }
+    if (hosts.contains("10.*")) {
+      String name = hosts.get(6).equals("10.*") ? "" : hosts.get(6) + ", ";
+      return loopback
+          + ", "
+          + name
+          + "private addresses (10.*, 172.16-31.*, 192.168.*, fc/fd::)"
+          + " (any port)";
+    }
+    return loopback + ", " + hosts.get(6) + " (any port)";
+  }
+
   static boolean isLoopback(String host) {
     String h = host.replace("[", "").replace("]", "");
     return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1");

@@ -1,7 +1,5 @@
 package io.cairn.server.http;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import jakarta.servlet.AsyncContext;
@@ -141,15 +139,12 @@ public final class BodyPrefetch implements Filter {
       HttpServletRequest req, HttpServletResponse res, int status, ErrorCode code, String message)
       throws IOException {
     release(req);
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("error_code", code.name());
-    body.put("message", message);
     res.setStatus(status);
     res.setContentType("application/json");
     if (status == 503) {
       res.setHeader("Retry-After", "2");
     }
-    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = ErrorHandling.json(code, message).getBytes(StandardCharsets.UTF_8);
     res.setContentLength(bytes.length);
     res.getOutputStream().write(bytes);
   }

@@ -1,8 +1,5 @@
 package io.cairn.server.http;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cairn.core.error.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -39,15 +36,11 @@ public final class JettyErrors extends ErrorHandler {
   }
 
   private static String body(int status, String reason) {
-    ErrorCode code = ErrorHandling.codeForStatus(status);
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("error_code", code.name());
-    o.put(
-        "message",
+    return ErrorHandling.json(
+        ErrorHandling.codeForStatus(status),
         "The HTTP request was refused ("
             + status
             + (reason == null || reason.isBlank() ? "" : ": " + reason)
             + ")");
-    return o.toString();
   }
 }

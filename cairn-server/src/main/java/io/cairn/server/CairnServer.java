@@ -177,7 +177,7 @@ public final class CairnServer implements AutoCloseable {
                 c.router.ignoreTrailingSlashes = true;
                 c.jsonMapper(new JavalinJackson(mapper, false));
                 c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
-                HttpLimits.apply(c);
+                HttpLimits.apply(c, config.host(), config.port());
                 c.jetty.modifyServletContextHandler(
                     h ->
                         h.addFilter(

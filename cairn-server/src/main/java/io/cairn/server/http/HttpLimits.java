@@ -2,12 +2,13 @@ package io.cairn.server.http;
 
 import io.javalin.config.JavalinConfig;
 import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 
 /**
- * The web server's own limits against slow and stalled clients: how long a connection may send
- * nothing, the slowest a body or an answer may move, how many threads serve, and which requests
- * stream their bodies to storage (they are not read ahead by {@link BodyPrefetch} and at most
- * {@link #MAX_STREAMS} run at once, leaving the other threads to everyone else).
+ * The web server's own limits against slow and stalled clients: how long a connection may send or
+ * take nothing, how many threads serve, and which requests stream their bodies to storage (they are
+ * not read ahead by {@link BodyPrefetch} and at most {@link #MAX_STREAMS} run at once, leaving the
+ * other threads to everyone else).
  */
 public final class HttpLimits {
   /** Threads that serve requests. */
@@ -19,18 +20,24 @@ public final class HttpLimits {
   /** How long a blocking read or write may wait for the client before the request fails. */
   public static final long IDLE_MILLIS = 30_000;
 
-  /** The slowest a request body or an answer may move, on average, before it is cut off. */
-  public static final long MIN_BYTES_PER_SECOND = 1024;
-
   private HttpLimits() {}
 
-  public static void apply(JavalinConfig c) {
+  public static void apply(JavalinConfig c, String host, int port) {
+    c.jetty.addConnector(
+        (server, http) -> {
+          LingeringConnector connector =
+              new LingeringConnector(server, new HttpConnectionFactory(http));
+          connector.setHost(host);
+          connector.setPort(port);
+          connector.setIdleTimeout(IDLE_MILLIS);
+          return connector;
+        });
     c.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(THREADS, 8, 60_000);
     c.jetty.modifyHttpConfiguration(
         http -> {
           http.setIdleTimeout(IDLE_MILLIS);
-          http.setMinRequestDataRate(MIN_BYTES_PER_SECOND);
-          http.setMinResponseDataRate(MIN_BYTES_PER_SECOND);
+          // No minimum data rates: Jetty measures them from the request's start, so a client
+          // that pauses before its body (hashing the files it is about to send) was cut off.
           http.setSendServerVersion(false);
           http.setSendXPoweredBy(false);
         });

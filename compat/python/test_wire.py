@@ -1,0 +1,91 @@
+"""The wire and small semantics, as MLflow 3.17.2's server has them (issue 12).
+
+Raw HTTP (``requests``) where the MLflow client cannot send the request (wrong JSON types, GET bodies),
+the real client where it can. Every case here also passes against a real ``mlflow server``
+(CAIRN_TRACKING_URI=...).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import uuid
+
+import mlflow
+import pytest
+import requests
+
+
+def _api(tracking_uri: str) -> str:
+    return f"{tracking_uri}/api/2.0/mlflow"
+
+
+def _post(tracking_uri, path, body):
+    return requests.post(f"{_api(tracking_uri)}/{path}", json=body, timeout=30)
+
+
+def _assert_invalid(response, parameter, value_json):
+    assert response.status_code == 400, response.text
+    answer = response.json()
+    assert answer["error_code"] == "INVALID_PARAMETER_VALUE", answer
+    assert answer["message"].startswith(
+        f"Invalid value {value_json} for parameter '{parameter}' supplied"), answer["message"]
+
+
+# ----------------------------------------------------------------- strict types
+
+
+def test_string_fields_refuse_numbers(tracking_uri, client, experiment_name):
+    _assert_invalid(_post(tracking_uri, "experiments/create", {"name": 123}), "name", "123")
+    _assert_invalid(_post(tracking_uri, "experiments/create",
+                          {"name": experiment_name, "artifact_location": 9.0}),
+                    "artifact_location", "9.0")
+    assert client.get_experiment_by_name(experiment_name) is None
+
+
+def test_nested_string_fields_refuse_numbers(tracking_uri, client, experiment_id):
+    run_id = client.create_run(experiment_id).info.run_id
+    metric = {"key": 31, "value": 1.0, "timestamp": 0, "step": 0}
+    r = _post(tracking_uri, "runs/log-batch", {"run_id": run_id, "metrics": [metric]})
+    assert r.status_code == 400 and r.json()["error_code"] == "INVALID_PARAMETER_VALUE", r.text
+    assert "metrics[0]." in r.json()["message"]  # MLflow names the key 'name' here
+    r = _post(tracking_uri, "runs/set-tag", {"run_id": run_id, "key": "t", "value": 41})
+    _assert_invalid(r, "value", "41")
+    data = client.get_run(run_id).data
+    assert data.metrics == {} and data.tags.get("t") is None
+
+
+def test_run_id_as_number_is_refused_not_read_as_text(tracking_uri):
+    r = requests.get(f"{_api(tracking_uri)}/runs/get", json={"run_id": 31}, timeout=30)
+    assert r.status_code == 400 and r.json()["error_code"] == "INVALID_PARAMETER_VALUE", r.text
+    _assert_invalid(_post(tracking_uri, "runs/delete", {"run_id": 31}), "run_id", "31")
+
+
+def test_numbers_and_bools_follow_protobuf_json(tracking_uri, client, experiment_id):
+    run_id = client.create_run(experiment_id).info.run_id
+    # int64 as a numeric string and double as a numeric string are protobuf JSON
+    ok = _post(tracking_uri, "runs/log-metric",
+               {"run_id": run_id, "key": "m", "value": "2.5", "timestamp": "1000", "step": "3"})
+    assert ok.status_code == 200, ok.text
+    m = client.get_metric_history(run_id, "m")[0]
+    assert (m.value, m.timestamp, m.step) == (2.5, 1000, 3)
+    # a bool as a string is not
+    name = f"wire-{uuid.uuid4().hex[:8]}"
+    client.create_registered_model(name)
+    r = _post(tracking_uri, "model-versions/transition-stage",
+              {"name": name, "version": "1", "stage": "Staging", "archive_existing_versions": "true"})
+    assert r.status_code in (400, 404), r.text
+    if r.status_code == 400:
+        _assert_invalid(r, "archive_existing_versions", '"true"')
+    # an integer that is not one
+    _assert_invalid(_post(tracking_uri, "runs/log-metric",
+                          {"run_id": run_id, "key": "m", "value": 1, "timestamp": "12 34"}),
+                    "timestamp", '"12 34"')
+
+
+def test_get_query_parameters_are_still_read_by_type(tracking_uri, client, experiment_id):
+    run_id = client.create_run(experiment_id).info.run_id
+    client.log_metric(run_id, "m", 1.0, step=0)
+    r = requests.get(f"{_api(tracking_uri)}/metrics/get-history",
+                     params={"run_id": run_id, "metric_key": "m", "max_results": "5"}, timeout=30)
+    assert r.status_code == 200 and len(r.json()["metrics"]) == 1, r.text

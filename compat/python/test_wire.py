@@ -89,3 +89,24 @@ def test_get_query_parameters_are_still_read_by_type(tracking_uri, client, exper
     r = requests.get(f"{_api(tracking_uri)}/metrics/get-history",
                      params={"run_id": run_id, "metric_key": "m", "max_results": "5"}, timeout=30)
     assert r.status_code == 200 and len(r.json()["metrics"]) == 1, r.text
+
+
+# ----------------------------------------------------------------- JSON bodies on GET
+
+
+def test_get_with_a_json_body_and_no_query_reads_the_body(tracking_uri, client):
+    name = f"wire-{uuid.uuid4().hex[:8]}"
+    client.create_registered_model(name)
+    r = requests.get(f"{_api(tracking_uri)}/registered-models/get", json={"name": name}, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["registered_model"]["name"] == name
+    # the query string wins when there is one
+    r = requests.get(f"{_api(tracking_uri)}/registered-models/get", params={"name": name},
+                     json={"name": "other"}, timeout=30)
+    assert r.status_code == 200 and r.json()["registered_model"]["name"] == name, r.text
+
+
+def test_get_without_body_or_query_still_says_what_is_missing(tracking_uri):
+    r = requests.get(f"{_api(tracking_uri)}/registered-models/get", timeout=30)
+    assert r.status_code == 400, r.text
+    assert r.json()["message"].startswith("Missing value for required parameter 'name'")

@@ -31,8 +31,7 @@ public final class ExperimentService {
 
   public String create(String workspace, String name, String artifactLocation, List<Tag> tags) {
     Validation.experimentName(name);
-    Validation.maxLength(
-        "artifact_location", artifactLocation, Validation.MAX_ARTIFACT_LOCATION_LENGTH);
+    Validation.artifactLocation(artifactLocation);
     for (Tag tag : tags) {
       Validation.key("tag", tag.key());
       Validation.tagValue(tag.key(), tag.value(), Validation.MAX_EXPERIMENT_TAG_VALUE_LENGTH);
@@ -54,7 +53,7 @@ public final class ExperimentService {
 
   public Experiment getByName(String workspace, String name) {
     if (name == null || name.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter 'experiment_name'");
+      throw CairnException.invalid(Validation.missing("experiment_name"));
     }
     return store
         .getExperimentByName(workspace, name)

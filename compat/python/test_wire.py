@@ -110,3 +110,23 @@ def test_get_without_body_or_query_still_says_what_is_missing(tracking_uri):
     r = requests.get(f"{_api(tracking_uri)}/registered-models/get", timeout=30)
     assert r.status_code == 400, r.text
     assert r.json()["message"].startswith("Missing value for required parameter 'name'")
+
+
+# ----------------------------------------------------------------- the default experiment
+
+
+def test_default_experiment_can_be_deleted_and_restored(client):
+    client.delete_experiment("0")
+    try:
+        assert client.get_experiment("0").lifecycle_stage == "deleted"
+        default = client.get_experiment_by_name("Default")
+        assert default is not None and default.lifecycle_stage == "deleted"
+        # as MLflow: no runs in a deleted experiment
+        with pytest.raises(mlflow.exceptions.MlflowException) as err:
+            client.create_run("0")
+        assert err.value.error_code == "INVALID_PARAMETER_VALUE"
+        assert "must be in the 'active' state" in str(err.value)
+    finally:
+        client.restore_experiment("0")
+    assert client.get_experiment("0").lifecycle_stage == "active"
+    client.create_run("0")

@@ -98,12 +98,11 @@ public final class ExperimentService {
     store.renameExperiment(experimentId, newName, clock.millis());
   }
 
+  /**
+   * Deletes an experiment and its runs (restorable). The default experiment may be deleted too, as
+   * MLflow's SQL store allows: runs can then not be created in it until it is restored.
+   */
   public void delete(String experimentId) {
-    if (DEFAULT_EXPERIMENT_ID.equals(experimentId)) {
-      throw CairnException.invalid(
-          "Cannot delete the default experiment '0'. This is an internally"
-              + " reserved experiment.");
-    }
     Experiment experiment = get(experimentId);
     if (experiment.lifecycleStage() != LifecycleStage.ACTIVE) {
       throw CairnException.notFound("No Experiment with id=%s exists", experimentId);

@@ -130,3 +130,14 @@ def test_default_experiment_can_be_deleted_and_restored(client):
         client.restore_experiment("0")
     assert client.get_experiment("0").lifecycle_stage == "active"
     client.create_run("0")
+
+
+# ----------------------------------------------------------------- empty names
+
+
+def test_logged_model_with_an_empty_name_gets_a_generated_one(tracking_uri, client, experiment_id):
+    r = _post(tracking_uri, "logged-models", {"experiment_id": experiment_id, "name": ""})
+    assert r.status_code == 200, r.text
+    model = r.json()["model"]["info"]
+    assert model["name"], model
+    assert client.get_logged_model(model["model_id"]).name == model["name"]

@@ -141,3 +141,27 @@ def test_logged_model_with_an_empty_name_gets_a_generated_one(tracking_uri, clie
     model = r.json()["model"]["info"]
     assert model["name"], model
     assert client.get_logged_model(model["model_id"]).name == model["name"]
+
+
+# ----------------------------------------------------------------- artifact path "."
+
+
+def test_dot_is_the_artifact_root(client, experiment_id, tmp_path):
+    run_id = client.create_run(experiment_id).info.run_id
+    src = tmp_path / "a.txt"
+    src.write_text("hello")
+    client.log_artifact(run_id, str(src), "sub")
+    # paths come back joined to the path asked for ("./sub"), as MLflow's server joins them
+    assert [posixpath.normpath(f.path) for f in client.list_artifacts(run_id, ".")] == ["sub"]
+    assert [posixpath.normpath(f.path)
+            for f in client.list_artifacts(run_id, "./sub")] == ["sub/a.txt"]
+    out = client.download_artifacts(run_id, ".", str(tmp_path / "out"))
+    with open(os.path.join(out, "sub", "a.txt")) as f:
+        assert f.read() == "hello"
+
+
+def test_dot_dot_stays_refused(tracking_uri, client, experiment_id):
+    run_id = client.create_run(experiment_id).info.run_id
+    r = requests.get(f"{_api(tracking_uri)}/artifacts/list",
+                     params={"run_id": run_id, "path": "../x"}, timeout=30)
+    assert r.status_code == 400 and r.json()["error_code"] == "INVALID_PARAMETER_VALUE", r.text

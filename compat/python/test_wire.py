@@ -165,3 +165,17 @@ def test_dot_dot_stays_refused(tracking_uri, client, experiment_id):
     r = requests.get(f"{_api(tracking_uri)}/artifacts/list",
                      params={"run_id": run_id, "path": "../x"}, timeout=30)
     assert r.status_code == 400 and r.json()["error_code"] == "INVALID_PARAMETER_VALUE", r.text
+
+
+# ----------------------------------------------------------------- relative artifact_location
+
+
+def test_relative_artifact_location_is_resolved_on_the_server(client, experiment_name):
+    exp_id = client.create_experiment(experiment_name, artifact_location="rel/arts")
+    location = client.get_experiment(exp_id).artifact_location
+    assert os.path.isabs(location) and location.endswith("/rel/arts"), location
+    exp_id = client.create_experiment(experiment_name + "-f", artifact_location="file:rel/f")
+    location = client.get_experiment(exp_id).artifact_location
+    assert location.startswith("file:///") and location.endswith("/rel/f"), location
+    exp_id = client.create_experiment(experiment_name + "-abs", artifact_location="/abs/x")
+    assert client.get_experiment(exp_id).artifact_location == "/abs/x"

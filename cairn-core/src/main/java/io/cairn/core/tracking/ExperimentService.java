@@ -7,6 +7,7 @@ import io.cairn.core.search.OrderBy;
 import io.cairn.core.search.PageToken;
 import io.cairn.core.search.SearchParser;
 import io.cairn.core.search.SearchSchema;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -36,8 +37,12 @@ public final class ExperimentService {
       Validation.key("tag", tag.key());
       Validation.tagValue(tag.key(), tag.value(), Validation.MAX_EXPERIMENT_TAG_VALUE_LENGTH);
     }
+    // As MLflow's server: a relative local location is taken under the server's working folder.
     String location =
-        artifactLocation == null || artifactLocation.isEmpty() ? null : artifactLocation;
+        artifactLocation == null || artifactLocation.isEmpty()
+            ? null
+            : LocalLocation.resolve(artifactLocation, Path.of("").toAbsolutePath());
+    Validation.artifactLocation(location);
     ArtifactPath.fromStoreUri(location); // checks the path of a location in the store
     return store.createExperiment(
         workspace, name, location, locations::experiment, tags, clock.millis());

@@ -94,3 +94,47 @@ def test_invalid_metric_key(client, experiment_id):
     assert_fails_fast(
         lambda: client.log_batch(run_id, metrics=[Metric("../escape", 1.0, int(time.time() * 1000), 0)]),
         "INVALID_PARAMETER_VALUE")
+
+
+# MLflow's standard message forms (mlflow/utils/validation.py and the store's checks), which tools
+# match: Cairn's messages start the same way and explain after. Each also passes against MLflow.
+@pytest.mark.parametrize("call, prefix", [
+    (lambda c, e, r: c.search_experiments(max_results=90000),
+     "Invalid value 90000 for parameter 'max_results' supplied"),
+    (lambda c, e, r: c.search_experiments(max_results=0),
+     "Invalid value 0 for parameter 'max_results' supplied"),
+    (lambda c, e, r: c.search_runs([e], max_results=90000),
+     "Invalid value 90000 for parameter 'max_results' supplied"),
+    (lambda c, e, r: c.log_param(r, "k" * 251, "v"),
+     "'Param key' exceeds the maximum length of 250 characters"),
+    (lambda c, e, r: c.set_tag(r, "k" * 251, "v"),
+     "'key' exceeds the maximum length of 250 characters"),
+    (lambda c, e, r: c.log_metric(r, "k" * 251, 1.0),
+     "'Metric name' exceeds the maximum length of 250 characters"),
+    (lambda c, e, r: c.log_param(r, "a!b", "v"),
+     "Invalid value \"a!b\" for parameter 'key' supplied"),
+    (lambda c, e, r: c.set_tag(r, "a/../b", "v"),
+     "Invalid value \"a/../b\" for parameter 'key' supplied"),
+    (lambda c, e, r: c.log_metric(r, "a!b", 1.0),
+     "Invalid value \"a!b\" for parameter 'name' supplied"),
+    (lambda c, e, r: c.log_metric(r, "m", 1.0, timestamp=-1),
+     "Invalid value -1 for parameter 'timestamp' supplied"),
+    (lambda c, e, r: c.create_experiment("n" * 501),
+     "'name' exceeds the maximum length of 500 characters"),
+    (lambda c, e, r: c.set_experiment_tag(e, "k", "v" * 20001),
+     "'value' exceeds the maximum length of 20000 characters"),
+    (lambda c, e, r: c.get_run("bad!id"),
+     "Invalid value \"bad!id\" for parameter 'run_id' supplied"),
+    (lambda c, e, r: c.get_metric_history(r, ""),
+     "Missing value for required parameter 'metric_key'"),
+    (lambda c, e, r: c.create_experiment(f"x-{uuid.uuid4().hex}", artifact_location="/" + "a" * 3000),
+     "Invalid artifact path length. The length of the artifact path cannot be greater than 2048"),
+], ids=["exp-max-results-high", "exp-max-results-zero", "runs-max-results", "param-key-long",
+        "tag-key-long", "metric-key-long", "param-key-chars", "tag-key-path", "metric-key-chars",
+        "metric-timestamp", "experiment-name-long", "experiment-tag-long", "run-id",
+        "metric-key-missing", "artifact-location-long"])
+def test_messages_start_with_mlflows_form(client, experiment_id, call, prefix):
+    run_id = client.create_run(experiment_id).info.run_id
+    err = assert_fails_fast(lambda: call(client, experiment_id, run_id), "INVALID_PARAMETER_VALUE")
+    message = err.message.removeprefix("INVALID_PARAMETER_VALUE: ")  # added by the client
+    assert message.startswith(prefix), err.message

@@ -66,7 +66,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--artifacts",
       defaultValue = "${env:CAIRN_ARTIFACTS}",
       description =
-          "Artifact store: a folder, or s3://bucket/prefix (env CAIRN_ARTIFACTS; default"
+          "Artifact store: a folder (a path or file:///path), or s3://bucket/prefix (env"
+              + " CAIRN_ARTIFACTS; default"
               + " <data-dir>/artifacts). S3 credentials come from AWS_ACCESS_KEY_ID and"
               + " AWS_SECRET_ACCESS_KEY (or the AWS SDK's default chain).")
   String artifacts;

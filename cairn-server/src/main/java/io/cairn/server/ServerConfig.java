@@ -92,6 +92,36 @@ public record ServerConfig(
    * with an optional endpoint (any S3-compatible store), region and addressing style; path-style
    * addressing defaults to on when an endpoint is given, as self-hosted stores expect.
    */
+  /**
+   * A local artifacts folder given as a path or, as {@code mlflow server --artifacts-destination}
+   * takes it, a {@code file:} URI ({@code file:///x}, {@code file:/x}, {@code file://localhost/x});
+   * a {@code file:} URI naming another host is refused.
+   */
+  static Path localFolder(String artifacts) {
+    if (!artifacts.regionMatches(true, 0, "file:", 0, 5)) {
+      return Path.of(artifacts).toAbsolutePath().normalize();
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(artifacts);
+    } catch (java.net.URISyntaxException e) {
+      throw io.cairn.core.error.CairnException.invalid(
+          "--artifacts %s is not a valid file: URI: %s", artifacts, e.getMessage());
+    }
+    String host = uri.getHost() == null ? uri.getAuthority() : uri.getHost();
+    if (host != null && !host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
+      throw io.cairn.core.error.CairnException.invalid(
+          "--artifacts %s names the host '%s'; expected a local folder (file:///path)",
+          artifacts, host);
+    }
+    String path = uri.getPath();
+    if (path == null || path.isEmpty()) {
+      // file:relative/path (opaque): the part after the scheme, relative to the working folder
+      path = uri.getSchemeSpecificPart();
+    }
+    return Path.of(path).toAbsolutePath().normalize();
+  }
+
   public ServerConfig withArtifacts(
       String artifacts, String s3Endpoint, String s3Region, Boolean s3PathStyle) {
     if (artifacts == null || artifacts.isBlank()) {
@@ -120,7 +150,7 @@ public record ServerConfig(
         dbUrl,
         dbUser,
         dbPassword,
-        Path.of(artifacts).toAbsolutePath().normalize(),
+        localFolder(artifacts),
         maxRequestBytes,
         null,
         web);

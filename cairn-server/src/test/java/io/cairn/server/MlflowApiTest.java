@@ -160,7 +160,7 @@ class MlflowApiTest {
             "{\"experiment_ids\": [\"" + exp + "\"], \"max_results\": 90000}"),
         400,
         "INVALID_PARAMETER_VALUE",
-        "at most 50000, got 90000");
+        "Invalid value 90000 for parameter 'max_results' supplied. It must be at most 50000");
     StringBuilder metrics = new StringBuilder();
     for (int i = 0; i < 1001; i++) {
       metrics

@@ -8,9 +8,11 @@ import java.util.List;
 
 /**
  * A checked relative path inside an artifact store: the one place where artifact paths are
- * validated. It has no {@code ..} or {@code .} parts, is not absolute, has no backslashes, drive
- * letters or control characters, and none of that hides behind percent-encoding (the text is
- * decoded repeatedly to check). The empty path is the store's root.
+ * validated. It has no {@code ..} parts, is not absolute, has no backslashes, drive letters or
+ * control characters, and none of that hides behind percent-encoding (the text is decoded
+ * repeatedly to check). A plain {@code .} part means the folder it is in, as in MLflow ({@code .}
+ * is the root, {@code ./a} is {@code a}); an encoded one is refused. The empty path is the store's
+ * root.
  */
 public final class ArtifactPath {
   public static final int MAX_PATH_LENGTH = 4096;
@@ -43,7 +45,7 @@ public final class ArtifactPath {
     }
     String form = text;
     for (int round = 0; round < 4; round++) {
-      check(text, form);
+      check(text, form, round > 0);
       String decoded = decodeOnce(form);
       if (decoded.equals(form)) {
         break;
@@ -62,7 +64,7 @@ public final class ArtifactPath {
       if (part.startsWith(RESERVED_PREFIX)) {
         throw invalid(text, "names starting with " + RESERVED_PREFIX + " are reserved");
       }
-      if (!part.isEmpty()) {
+      if (!part.isEmpty() && !part.equals(".")) {
         parts.add(part);
       }
     }
@@ -91,7 +93,7 @@ public final class ArtifactPath {
     return parse(rest.replaceFirst("^/+", ""));
   }
 
-  private static void check(String original, String form) {
+  private static void check(String original, String form, boolean decoded) {
     if (form.startsWith("/") || form.startsWith("~")) {
       throw invalid(original, "it must be relative, not absolute");
     }
@@ -107,8 +109,8 @@ public final class ArtifactPath {
       }
     }
     for (String part : form.split("/")) {
-      if (part.equals("..") || part.equals(".")) {
-        throw invalid(original, "'.' and '..' parts are not allowed");
+      if (part.equals("..") || (decoded && part.equals("."))) {
+        throw invalid(original, "'..' parts (and '.' parts hidden by %-encoding) are not allowed");
       }
     }
   }

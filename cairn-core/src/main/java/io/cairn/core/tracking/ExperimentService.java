@@ -7,6 +7,7 @@ import io.cairn.core.search.OrderBy;
 import io.cairn.core.search.PageToken;
 import io.cairn.core.search.SearchParser;
 import io.cairn.core.search.SearchSchema;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -31,14 +32,17 @@ public final class ExperimentService {
 
   public String create(String workspace, String name, String artifactLocation, List<Tag> tags) {
     Validation.experimentName(name);
-    Validation.maxLength(
-        "artifact_location", artifactLocation, Validation.MAX_ARTIFACT_LOCATION_LENGTH);
+    Validation.artifactLocation(artifactLocation);
     for (Tag tag : tags) {
       Validation.key("tag", tag.key());
       Validation.tagValue(tag.key(), tag.value(), Validation.MAX_EXPERIMENT_TAG_VALUE_LENGTH);
     }
+    // As MLflow's server: a relative local location is taken under the server's working folder.
     String location =
-        artifactLocation == null || artifactLocation.isEmpty() ? null : artifactLocation;
+        artifactLocation == null || artifactLocation.isEmpty()
+            ? null
+            : LocalLocation.resolve(artifactLocation, Path.of("").toAbsolutePath());
+    Validation.artifactLocation(location);
     ArtifactPath.fromStoreUri(location); // checks the path of a location in the store
     return store.createExperiment(
         workspace, name, location, locations::experiment, tags, clock.millis());
@@ -54,7 +58,7 @@ public final class ExperimentService {
 
   public Experiment getByName(String workspace, String name) {
     if (name == null || name.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter 'experiment_name'");
+      throw CairnException.invalid(Validation.missing("experiment_name"));
     }
     return store
         .getExperimentByName(workspace, name)
@@ -99,12 +103,11 @@ public final class ExperimentService {
     store.renameExperiment(experimentId, newName, clock.millis());
   }
 
+  /**
+   * Deletes an experiment and its runs (restorable). The default experiment may be deleted too, as
+   * MLflow's SQL store allows: runs can then not be created in it until it is restored.
+   */
   public void delete(String experimentId) {
-    if (DEFAULT_EXPERIMENT_ID.equals(experimentId)) {
-      throw CairnException.invalid(
-          "Cannot delete the default experiment '0'. This is an internally"
-              + " reserved experiment.");
-    }
     Experiment experiment = get(experimentId);
     if (experiment.lifecycleStage() != LifecycleStage.ACTIVE) {
       throw CairnException.notFound("No Experiment with id=%s exists", experimentId);

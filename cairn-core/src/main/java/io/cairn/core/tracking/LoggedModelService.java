@@ -39,7 +39,8 @@ public final class LoggedModelService {
       List<Param> params,
       List<Tag> tags) {
     Experiment experiment = experiments.getActive(experimentId);
-    String modelName = name == null ? names.next() : name;
+    // MLflow's server reads an empty name as none ("name or None") and generates one.
+    String modelName = name == null || name.isEmpty() ? names.next() : name;
     if (modelName.isEmpty()
         || modelName.chars().anyMatch(c -> FORBIDDEN_NAME_CHARS.indexOf(c) >= 0)) {
       throw CairnException.invalid(

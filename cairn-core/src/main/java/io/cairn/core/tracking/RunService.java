@@ -165,7 +165,7 @@ public final class RunService {
   public Page<Metric> metricHistory(
       String runId, String key, Integer maxResults, String pageToken) {
     if (key == null || key.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter 'metric_key'");
+      throw CairnException.invalid(Validation.missing("metric_key"));
     }
     info(runId);
     int limit = Validation.maxResults(maxResults, Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 1);
@@ -196,8 +196,7 @@ public final class RunService {
   public List<Metric> metricHistoryBulkInterval(
       List<String> runIds, String key, Long startStep, Long endStep, Integer maxResults) {
     if (runIds.isEmpty()) {
-      throw CairnException.invalid(
-          "Missing value for parameter 'run_ids': give at least one run id");
+      throw CairnException.invalid(Validation.missing("run_ids") + " Give at least one run id.");
     }
     if (runIds.size() > BULK_MAX_RUNS) {
       throw CairnException.invalid(
@@ -209,7 +208,7 @@ public final class RunService {
       Validation.runId(runId);
     }
     if (key == null || key.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter 'metric_key'");
+      throw CairnException.invalid(Validation.missing("metric_key"));
     }
     if ((startStep == null) != (endStep == null)) {
       throw CairnException.invalid(

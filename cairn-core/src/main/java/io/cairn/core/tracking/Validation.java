@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** MLflow's input rules (mlflow/utils/validation.py), checked once before anything is stored. */
+/**
+ * MLflow's input rules (mlflow/utils/validation.py), checked once before anything is stored.
+ * Messages start with MLflow's standard forms ("Invalid value X for parameter 'p' supplied",
+ * "Missing value for required parameter 'p'.", "'p' exceeds the maximum length of N characters"),
+ * so tools that match them keep working, and go on to say what was found and what was expected.
+ */
 public final class Validation {
   public static final int MAX_KEY_LENGTH = 250;
   public static final int MAX_PARAM_VALUE_LENGTH = 6000;
@@ -38,18 +43,20 @@ public final class Validation {
   public static void key(String kind, String key) {
     if (key == null || key.isEmpty()) {
       throw CairnException.invalid(
-          "Missing value for parameter '%s' key: a non-empty key is required", kind);
+          "Missing value for required parameter 'key'. A %s needs a non-empty key.", kind);
     }
     if (key.length() > MAX_KEY_LENGTH) {
       throw CairnException.invalid(
-          "%s key '%s...' is %d characters long: the limit is %d",
-          capital(kind), key.substring(0, 40), key.length(), MAX_KEY_LENGTH);
+          "'%s' exceeds the maximum length of %d characters: the %s key '%s...' is %d characters"
+              + " long",
+          lengthEntity(kind), MAX_KEY_LENGTH, kind, key.substring(0, 40), key.length());
     }
     if (!KEY.matcher(key).matches()) {
       throw CairnException.invalid(
-          "Invalid %s name: '%s'. Names may only contain alphanumerics, underscores (_), dashes (-),"
-              + " periods (.), spaces ( ), colon(:) and slashes (/).",
-          kind, key);
+          "Invalid value %s for parameter '%s' supplied: not a valid %s name. Names may only"
+              + " contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ),"
+              + " colon(:) and slashes (/).",
+          quote(key), keyParameter(kind), kind);
     }
     if (key.startsWith("/")
         || key.contains("//")
@@ -62,40 +69,70 @@ public final class Validation {
         || key.contains("/../")
         || key.endsWith("/..")) {
       throw CairnException.invalid(
-          "Invalid %s name: '%s'. Names must be relative paths that need no normalising (no leading"
+          "Invalid value %s for parameter '%s' supplied: not a valid %s name. Names may be treated"
+              + " as files, so they must be relative paths that need no normalising (no leading"
               + " '/', no '//', '.' or '..' parts).",
-          kind, key);
+          quote(key), keyParameter(kind), kind);
+    }
+  }
+
+  /** The parameter MLflow names in a bad key's message: a metric's key is its 'name'. */
+  private static String keyParameter(String kind) {
+    return kind.equals("metric") ? "name" : "key";
+  }
+
+  /** The entity MLflow names when a key is too long ('Param key', 'Metric name', 'key'). */
+  private static String lengthEntity(String kind) {
+    return switch (kind) {
+      case "param" -> "Param key";
+      case "metric" -> "Metric name";
+      default -> "key";
+    };
+  }
+
+  /** An experiment's artifact location, at most {@link #MAX_ARTIFACT_LOCATION_LENGTH} long. */
+  public static void artifactLocation(String location) {
+    if (location != null && location.length() > MAX_ARTIFACT_LOCATION_LENGTH) {
+      throw CairnException.invalid(
+          "Invalid artifact path length. The length of the artifact path cannot be greater than %d"
+              + " characters; got %d.",
+          MAX_ARTIFACT_LOCATION_LENGTH, location.length());
     }
   }
 
   public static void paramValue(String key, String value) {
     if (value.length() > MAX_PARAM_VALUE_LENGTH) {
       throw CairnException.invalid(
-          "Param value for '%s' is %d characters long: the limit is %d",
-          key, value.length(), MAX_PARAM_VALUE_LENGTH);
+          "'value' exceeds the maximum length of %d characters: the value of param '%s' is %d"
+              + " characters long",
+          MAX_PARAM_VALUE_LENGTH, key, value.length());
     }
   }
 
   public static void tagValue(String key, String value, int limit) {
     if (value.length() > limit) {
       throw CairnException.invalid(
-          "Tag value for '%s' is %d characters long: the limit is %d", key, value.length(), limit);
+          "'value' exceeds the maximum length of %d characters: the value of tag '%s' is %d"
+              + " characters long",
+          limit, key, value.length());
     }
   }
 
   public static void runId(String runId) {
     if (runId == null || runId.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter 'run_id'");
+      throw CairnException.invalid(missing("run_id"));
     }
     if (!RUN_ID.matcher(runId).matches()) {
       throw CairnException.invalid(
-          "Invalid value '%s' for parameter 'run_id': not a run id", clip(runId));
+          "Invalid value %s for parameter 'run_id' supplied: not a run id (expected letters,"
+              + " digits, '_' and '-', starting with a letter or digit)",
+          quote(clip(runId)));
     }
   }
 
   public static void experimentId(String experimentId) {
     if (experimentId == null || experimentId.isEmpty()) {
-      throw CairnException.invalid("Missing value for parameter 'experiment_id'");
+      throw CairnException.invalid(missing("experiment_id"));
     }
     if (!EXPERIMENT_ID.matcher(experimentId).matches()) {
       throw CairnException.invalid(
@@ -116,12 +153,14 @@ public final class Validation {
 
   public static void experimentName(String name) {
     if (name == null || name.isBlank()) {
-      throw CairnException.invalid("Invalid experiment name: a non-empty name is required");
+      throw CairnException.invalid(
+          "Invalid experiment name: '%s'. A non-empty name is required.", name == null ? "" : name);
     }
     if (name.length() > MAX_EXPERIMENT_NAME_LENGTH) {
       throw CairnException.invalid(
-          "Experiment name is %d characters long: the limit is %d",
-          name.length(), MAX_EXPERIMENT_NAME_LENGTH);
+          "'name' exceeds the maximum length of %d characters: the experiment name is %d"
+              + " characters long",
+          MAX_EXPERIMENT_NAME_LENGTH, name.length());
     }
   }
 
@@ -130,10 +169,14 @@ public final class Validation {
       return defaultValue;
     }
     if (requested < 1) {
-      throw CairnException.invalid("max_results must be a positive integer, got %d", requested);
+      throw CairnException.invalid(
+          "Invalid value %d for parameter 'max_results' supplied. It must be a positive integer.",
+          requested);
     }
     if (requested > limit) {
-      throw CairnException.invalid("max_results must be at most %d, got %d", limit, requested);
+      throw CairnException.invalid(
+          "Invalid value %d for parameter 'max_results' supplied. It must be at most %d.",
+          requested, limit);
     }
     return requested;
   }
@@ -160,7 +203,8 @@ public final class Validation {
       key("metric", m.key());
       if (m.timestamp() < 0) {
         throw CairnException.invalid(
-            "Invalid timestamp %d for metric '%s': timestamps are milliseconds since the epoch, >= 0",
+            "Invalid value %d for parameter 'timestamp' supplied: metric '%s' needs milliseconds"
+                + " since the epoch, >= 0",
             m.timestamp(), m.key());
       }
     }
@@ -186,15 +230,39 @@ public final class Validation {
   public static void maxLength(String field, String value, int limit) {
     if (value != null && value.length() > limit) {
       throw CairnException.invalid(
-          "%s is %d characters long: the limit is %d", field, value.length(), limit);
+          "'%s' exceeds the maximum length of %d characters: got %d", field, limit, value.length());
     }
+  }
+
+  /** MLflow's message for a required parameter that is absent or empty. */
+  public static String missing(String parameter) {
+    return "Missing value for required parameter '" + parameter + "'.";
+  }
+
+  /** A value as MLflow shows it in messages: JSON (a string in double quotes, escaped). */
+  public static String quote(String value) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
   }
 
   static String clip(String text) {
     return text.length() > 60 ? text.substring(0, 60) + "..." : text;
-  }
-
-  private static String capital(String s) {
-    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 }

@@ -17,8 +17,8 @@ class ArtifactPathTest {
         "a/../../b",
         "a/..",
         "..",
-        ".",
-        "./a",
+        "%2e/a",
+        "./%2e%2e",
         "/etc/passwd",
         "a\\..\\b",
         "C:/Windows",
@@ -46,6 +46,8 @@ class ArtifactPathTest {
     assertThat(ArtifactPath.parse("a//b/").toString()).isEqualTo("a/b");
     assertThat(ArtifactPath.parse("a/..b/c..d").toString()).isEqualTo("a/..b/c..d");
     assertThat(ArtifactPath.parse("").isRoot()).isTrue();
+    assertThat(ArtifactPath.parse(".").isRoot()).isTrue();
+    assertThat(ArtifactPath.parse("./a/./b").toString()).isEqualTo("a/b");
     assertThat(ArtifactPath.parse("data 100%.csv").name()).isEqualTo("data 100%.csv");
   }
 }

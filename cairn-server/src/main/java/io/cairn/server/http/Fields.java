@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A request's fields, from a JSON body or (for GET) from query parameters, read with MLflow's wire
- * rules: int64 as numbers or strings, doubles as numbers or "NaN"/"Infinity"/"-Infinity", booleans
- * as true/false or "True"/"False". A field of the wrong type is INVALID_PARAMETER_VALUE naming it.
- * Not thread-safe; one per request.
+ * A request's fields, from a JSON body or (for GET) from query parameters, read with the protobuf
+ * JSON rules MLflow's server parses requests with: strings only as JSON strings, int64 as integral
+ * numbers or numeric strings, doubles as numbers, numeric strings or "NaN"/"Infinity"/"-Infinity",
+ * booleans only as true/false (in a query string "true"/"false" in any case). A field of the wrong
+ * type is INVALID_PARAMETER_VALUE in MLflow's form, "Invalid value 123 for parameter 'name'
+ * supplied: ...". Not thread-safe; one per request.
  */
 public final class Fields {
   private final JsonNode json;
@@ -58,7 +60,8 @@ public final class Fields {
       char c = value.charAt(i);
       if (c == '\u0000') {
         throw CairnException.invalid(
-            "Invalid value for parameter '%s%s': the NUL character (\\u0000) is not allowed",
+            "Invalid value for parameter '%s%s' supplied: the NUL character (\\u0000) is not"
+                + " allowed",
             prefix, name);
       }
       if (Character.isSurrogate(c)) {
@@ -91,10 +94,10 @@ public final class Fields {
     if (n == null) {
       return null;
     }
-    if (n.isValueNode()) {
+    if (n.isTextual()) {
       return checked(name, n.asText());
     }
-    throw wrongType(name, "a string");
+    throw wrongType(name, n, "a string");
   }
 
   public String requiredString(String name) {
@@ -131,7 +134,7 @@ public final class Fields {
       }
       if (n.isIntegralNumber()) {
         if (!n.canConvertToLong()) {
-          throw wrongType(name, "a 64-bit integer");
+          throw wrongType(name, n, "a 64-bit integer");
         }
         return n.asLong();
       }
@@ -141,18 +144,31 @@ public final class Fields {
         return (long) n.asDouble();
       }
       if (!n.isTextual()) {
-        throw wrongType(name, "an integer");
+        throw wrongType(name, n, "an integer");
       }
       text = n.asText();
     }
     if (text == null || text.isEmpty()) {
       return null;
     }
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw wrongType(name, "an integer");
+    return parseLong(name, text);
+  }
+
+  /** A numeric string as protobuf reads it: digits, or an integral decimal ("5.0"), no spaces. */
+  private long parseLong(String name, String text) {
+    if (text.indexOf(' ') < 0) {
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        try {
+          java.math.BigDecimal d = new java.math.BigDecimal(text);
+          return d.longValueExact();
+        } catch (NumberFormatException | ArithmeticException e2) {
+          // falls through to the error below
+        }
+      }
     }
+    throw wrongType(name, textNode(text), "an integer");
   }
 
   public Long requiredLong(String name) {
@@ -170,7 +186,8 @@ public final class Fields {
     }
     if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
       throw CairnException.invalid(
-          "Invalid value %d for parameter '%s%s': too large", value, prefix, name);
+          "Invalid value %d for parameter '%s%s' supplied: too large, expected a 32-bit integer",
+          value, prefix, name);
     }
     return value.intValue();
   }
@@ -188,7 +205,7 @@ public final class Fields {
         return n.asDouble();
       }
       if (!n.isTextual()) {
-        throw wrongType(name, "a number");
+        throw wrongType(name, n, "a number");
       }
       text = n.asText();
     }
@@ -209,7 +226,7 @@ public final class Fields {
         try {
           return Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-          throw wrongType(name, "a number");
+          throw wrongType(name, textNode(text), "a number");
         }
       }
     }
@@ -218,7 +235,15 @@ public final class Fields {
   public boolean bool(String name) {
     if (json == null) {
       String v = first(name);
-      return v != null && v.equalsIgnoreCase("true");
+      if (v == null) {
+        return false;
+      }
+      if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+        throw CairnException.invalid(
+            "Invalid boolean value: %s, must be 'true' or 'false'. (parameter '%s%s')",
+            v, prefix, name);
+      }
+      return v.equalsIgnoreCase("true");
     }
     JsonNode n = node(name);
     if (n == null) {
@@ -227,11 +252,7 @@ public final class Fields {
     if (n.isBoolean()) {
       return n.asBoolean();
     }
-    if (n.isTextual()
-        && (n.asText().equalsIgnoreCase("true") || n.asText().equalsIgnoreCase("false"))) {
-      return n.asText().equalsIgnoreCase("true");
-    }
-    throw wrongType(name, "a boolean");
+    throw wrongType(name, n, "true or false without quotes");
   }
 
   /** A repeated string field: a JSON array, or a repeated query parameter. */
@@ -249,15 +270,15 @@ public final class Fields {
       return List.of();
     }
     if (!n.isArray()) {
-      if (n.isValueNode()) {
+      if (n.isTextual()) {
         return List.of(checked(name, n.asText()));
       }
-      throw wrongType(name, "a list of strings");
+      throw wrongType(name, n, "a list of strings");
     }
     List<String> out = new ArrayList<>();
     for (JsonNode item : n) {
-      if (!item.isValueNode() || item.isNull()) {
-        throw wrongType(name, "a list of strings");
+      if (!item.isTextual()) {
+        throw wrongType(name, n, "a list of strings");
       }
       out.add(checked(name, item.asText()));
     }
@@ -274,13 +295,13 @@ public final class Fields {
       return List.of();
     }
     if (!n.isArray()) {
-      throw wrongType(name, "a list of objects");
+      throw wrongType(name, n, "a list of objects");
     }
     List<Fields> out = new ArrayList<>();
     int i = 0;
     for (JsonNode item : n) {
       if (!item.isObject()) {
-        throw wrongType(name, "a list of objects");
+        throw wrongType(name, n, "a list of objects");
       }
       out.add(new Fields(item, null, prefix + name + "[" + i++ + "]."));
     }
@@ -300,11 +321,11 @@ public final class Fields {
       try {
         n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(v);
       } catch (java.io.IOException e) {
-        throw wrongType(name, "a JSON object");
+        throw wrongType(name, textNode(v), "a JSON object");
       }
     }
     if (!n.isObject()) {
-      throw wrongType(name, "a JSON object");
+      throw wrongType(name, n, "a JSON object");
     }
     String text = n.toString();
     checked(name, text);
@@ -318,12 +339,12 @@ public final class Fields {
       return null;
     }
     if (!n.isArray()) {
-      throw wrongType(name, "a list of numbers");
+      throw wrongType(name, n, "a list of numbers");
     }
     List<Double> out = new ArrayList<>();
     for (JsonNode item : n) {
       if (!item.isNumber()) {
-        throw wrongType(name, "a list of numbers");
+        throw wrongType(name, n, "a list of numbers");
       }
       out.add(item.asDouble());
     }
@@ -340,13 +361,42 @@ public final class Fields {
       return null;
     }
     if (!n.isObject()) {
-      throw wrongType(name, "an object");
+      throw wrongType(name, n, "an object");
     }
     return new Fields(n, null, prefix + name + ".");
   }
 
-  private CairnException wrongType(String name, String expected) {
+  /**
+   * MLflow's message for a value of the wrong type (utils/validation.py invalid_value): the value
+   * as compact JSON, the parameter's path, then what was expected and what was found.
+   */
+  private CairnException wrongType(String name, JsonNode value, String expected) {
+    String shown = value.toString();
+    if (shown.length() > 200) {
+      shown = shown.substring(0, 200) + "...";
+    }
     return CairnException.invalid(
-        "Invalid value for parameter '%s%s': expected %s", prefix, name, expected);
+        "Invalid value %s for parameter '%s%s' supplied: expected %s, got %s",
+        shown, prefix, name, expected, kind(value));
+  }
+
+  private static String kind(JsonNode value) {
+    if (value.isTextual()) {
+      return "a string";
+    }
+    if (value.isBoolean()) {
+      return "a boolean";
+    }
+    if (value.isNumber()) {
+      return "a number";
+    }
+    if (value.isArray()) {
+      return "a list";
+    }
+    return value.isObject() ? "an object" : "a " + value.getNodeType().name().toLowerCase();
+  }
+
+  private static JsonNode textNode(String text) {
+    return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
   }
 }

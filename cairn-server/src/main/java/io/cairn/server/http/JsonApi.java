@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Registers JSON endpoints under one or more path prefixes (MLflow serves each route under both
  * {@code /api/2.0/mlflow} and {@code /ajax-api/2.0/mlflow}) and reads their fields: query
- * parameters for GET, the JSON body otherwise, under the endpoint's {@link BodyLimits}.
+ * parameters for GET (or, without any, a JSON body), the JSON body otherwise, under the endpoint's
+ * {@link BodyLimits}.
  */
 public final class JsonApi {
   /** One endpoint: the request's fields in, the response's JSON out. */
@@ -71,13 +72,20 @@ public final class JsonApi {
           method,
           prefix + path,
           ctx -> {
+            // A GET without a query string may carry its fields as a JSON body, as
+            // mlflow-export-import sends them; MLflow's server reads the body then.
             Fields fields =
-                method == HandlerType.GET
+                method == HandlerType.GET && !(ctx.queryParamMap().isEmpty() && jsonBody(ctx))
                     ? Fields.ofQuery(ctx.queryParamMap())
                     : bodies.read(ctx, limits);
             answer(ctx, endpoint.handle(fields, ctx));
           });
     }
+  }
+
+  private static boolean jsonBody(Context ctx) {
+    String type = ctx.contentType();
+    return type != null && type.toLowerCase(java.util.Locale.ROOT).contains("json");
   }
 
   /** Writes an answer: whole when it is small, streamed when it is large (see AnswerStream). */

@@ -239,8 +239,6 @@ def _compare(src: str, dst: str, exp_name: str, model_name: str, dst_exp: str):
         assert v["run_name"] in before, "the imported version points at an imported run"
 
 
-@pytest.mark.xfail(strict=True, reason="the tool reads registered models with GET and a JSON body "
-                   "(issue 12: Cairn reads only the query of a GET)")
 def test_cairn_to_cairn_keepsRunsArtifactsAndModelVersions(tracking_uri, second_cairn, tmp_path):
     exp_name, model_name = _fill(tracking_uri, tmp_path)
     dst_exp = exp_name + "-imported"

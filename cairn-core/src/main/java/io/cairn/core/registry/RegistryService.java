@@ -137,7 +137,10 @@ public final class RegistryService {
    * MLflow 3 logged model), {@code models:/<name>/<version>}, or an artifact URI. A local source (a
    * {@code file:} URI or a plain path) is refused unless it lies in the local artifact folder of
    * the given run (or logged model); no source may hold a {@code .} or {@code ..} part
-   * (INVALID_PARAMETER_VALUE).
+   * (INVALID_PARAMETER_VALUE). As in MLflow, the run need not be on this server (a model registered
+   * from another server, or whose run was purged), except for a local or artifact-store source,
+   * which must lie in its artifacts. A version made from a logged model is added to that model's
+   * {@code mlflow.modelVersions} tag.
    */
   public ModelVersion createVersion(
       String workspace,
@@ -163,8 +166,9 @@ public final class RegistryService {
       String rest = source.substring("runs:/".length());
       int slash = rest.indexOf('/');
       String sourceRun = slash < 0 ? rest : rest.substring(0, slash);
-      RunInfo info = runs.info(sourceRun);
-      location = info.artifactUri() + (slash < 0 ? "" : "/" + rest.substring(slash + 1));
+      String path = slash < 0 ? "" : "/" + rest.substring(slash + 1);
+      // A run this server does not hold keeps its source, as MLflow keeps every runs:/ source.
+      location = runs.findInfo(sourceRun).map(i -> i.artifactUri() + path).orElse(source);
       run = run == null ? sourceRun : run;
     } else if (source.startsWith("models:/m-")) {
       LoggedModel logged = loggedModels.get(source.substring("models:/".length()), false);
@@ -177,10 +181,10 @@ public final class RegistryService {
         throw CairnException.invalid(
             "Invalid model source '%s': expected models:/<name>/<version>", source);
       }
-      location = getVersion(workspace, parts[0], parts[1]).storageLocation();
-    }
-    if (run != null) {
-      runs.info(run);
+      ModelVersion from = getVersion(workspace, parts[0], parts[1]);
+      location = from.storageLocation();
+      run = run == null ? from.runId() : run;
+      model = model == null ? from.modelId() : model;
     }
     List<ModelVersion.OnnxFile> onnx;
     try {
@@ -205,6 +209,9 @@ public final class RegistryService {
                 tags,
                 onnx),
             clock.millis());
+    if (model != null) {
+      loggedModels.recordModelVersion(model, name, version);
+    }
     return getVersion(workspace, name, Long.toString(version));
   }
 
@@ -216,14 +223,27 @@ public final class RegistryService {
   private void checkSource(String source, String runId, String modelId) {
     if (!ModelSource.isLocal(source)) {
       ModelSource.checkRemote(source);
+      if (runId != null && modelId == null && ModelSource.isArtifactStore(source)) {
+        runArtifacts(source, runId);
+      }
     } else if (modelId != null) {
       ModelSource.checkLocal(
           source, "logged model " + modelId, loggedModels.get(modelId, false).artifactUri());
     } else if (runId != null) {
-      ModelSource.checkLocal(source, "run " + runId, runs.info(runId).artifactUri());
+      ModelSource.checkLocal(source, "run " + runId, runArtifacts(source, runId));
     } else {
       ModelSource.checkLocal(source, null, null);
     }
+  }
+
+  /**
+   * The artifact location of the run a local or artifact-store source must lie in; a run this
+   * server does not hold cannot vouch for one (INVALID_PARAMETER_VALUE, as MLflow).
+   */
+  private String runArtifacts(String source, String runId) {
+    return runs.findInfo(runId)
+        .map(RunInfo::artifactUri)
+        .orElseThrow(() -> ModelSource.unknownRun(source, runId));
   }
 
   public ModelVersion getVersion(String workspace, String name, String version) {
@@ -257,7 +277,7 @@ public final class RegistryService {
 
   public void deleteVersion(String workspace, String name, String version) {
     ModelVersion v = getVersion(workspace, name, version);
-    store.deleteModelVersion(workspace, name, v.version());
+    store.deleteModelVersion(workspace, name, v.version(), clock.millis());
   }
 
   public Page<ModelVersion> searchVersions(

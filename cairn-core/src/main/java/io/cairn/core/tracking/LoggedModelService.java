@@ -104,6 +104,15 @@ public final class LoggedModelService {
     store.setLoggedModelTags(modelId, tags, clock.millis());
   }
 
+  /**
+   * Records that a registered model version was made from this model, in its {@code
+   * mlflow.modelVersions} tag, as MLflow's server does when a version is created with a model id.
+   */
+  public void recordModelVersion(String modelId, String name, long version) {
+    any(modelId);
+    store.addModelVersion(modelId, name, version);
+  }
+
   public void deleteTag(String modelId, String key) {
     any(modelId);
     if (!store.deleteLoggedModelTag(modelId, key)) {

@@ -19,6 +19,13 @@ public interface LoggedModelStore {
 
   void setLoggedModelTags(String modelId, List<Tag> tags, long now);
 
+  /**
+   * Adds a registered model version to the model's {@code mlflow.modelVersions} tag (MLflow's JSON
+   * list of {@code {"name", "version"}}), unless it lists it already; concurrent additions are all
+   * kept.
+   */
+  void addModelVersion(String modelId, String name, long version);
+
   boolean deleteLoggedModelTag(String modelId, String key);
 
   void logLoggedModelParams(String modelId, List<Param> params);

@@ -160,6 +160,33 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
   }
 
   @Override
+  public void addModelVersion(String modelId, String name, long version) {
+    db.write(
+        tx -> {
+          if (db.dialect() == Dialect.POSTGRESQL) {
+            // Orders concurrent writers of the tag (SQLite has one writer).
+            tx.first(
+                "SELECT model_id FROM logged_models WHERE model_id = ? FOR UPDATE",
+                rs -> rs.getString(1),
+                modelId);
+          }
+          String existing =
+              tx.first(
+                      "SELECT value FROM logged_model_tags WHERE model_id = ? AND key = ?",
+                      rs -> rs.getString(1),
+                      modelId,
+                      ModelVersionsTag.KEY)
+                  .orElse(null);
+          upsertTags(
+              tx,
+              modelId,
+              List.of(
+                  new Tag(ModelVersionsTag.KEY, ModelVersionsTag.with(existing, name, version))));
+          return null;
+        });
+  }
+
+  @Override
   public boolean deleteLoggedModelTag(String modelId, String key) {
     return db.write(
             tx ->

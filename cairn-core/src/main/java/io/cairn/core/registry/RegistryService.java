@@ -158,37 +158,14 @@ public final class RegistryService {
     }
     Validation.maxLength("source", source, 65535);
     checkTags(tags);
-    String location = source;
-    String model = emptyToNull(modelId);
-    String run = emptyToNull(runId);
-    checkSource(source, run, model);
-    if (source.startsWith("runs:/")) {
-      String rest = source.substring("runs:/".length());
-      int slash = rest.indexOf('/');
-      String sourceRun = slash < 0 ? rest : rest.substring(0, slash);
-      String path = slash < 0 ? "" : "/" + rest.substring(slash + 1);
-      // A run this server does not hold keeps its source, as MLflow keeps every runs:/ source.
-      location = runs.findInfo(sourceRun).map(i -> i.artifactUri() + path).orElse(source);
-      run = run == null ? sourceRun : run;
-    } else if (source.startsWith("models:/m-")) {
-      LoggedModel logged = loggedModels.get(source.substring("models:/".length()), false);
-      location = logged.artifactUri();
-      model = logged.modelId();
-      run = run == null ? logged.sourceRunId() : run;
-    } else if (source.startsWith("models:/")) {
-      String[] parts = source.substring("models:/".length()).split("/", 2);
-      if (parts.length != 2) {
-        throw CairnException.invalid(
-            "Invalid model source '%s': expected models:/<name>/<version>", source);
-      }
-      ModelVersion from = getVersion(workspace, parts[0], parts[1]);
-      location = from.storageLocation();
-      run = run == null ? from.runId() : run;
-      model = model == null ? from.modelId() : model;
+    checkSource(source, emptyToNull(runId), emptyToNull(modelId));
+    Resolved from = resolve(workspace, source, emptyToNull(runId), emptyToNull(modelId));
+    if (from.runId() != null) {
+      Validation.runId(from.runId()); // need not exist, but must look like a run id (it is indexed)
     }
     List<ModelVersion.OnnxFile> onnx;
     try {
-      onnx = files.inspect(location);
+      onnx = files.inspect(from.location());
     } catch (CairnException e) {
       throw new CairnException(
           e.code(),
@@ -200,19 +177,56 @@ public final class RegistryService {
             new NewModelVersion(
                 name,
                 source,
-                location,
-                run,
+                from.location(),
+                from.runId(),
                 emptyToNull(runLink),
-                model,
+                from.modelId(),
                 description,
                 userId,
                 tags,
                 onnx),
             clock.millis());
-    if (model != null) {
-      loggedModels.recordModelVersion(model, name, version);
+    if (from.modelId() != null) {
+      loggedModels.recordModelVersion(from.modelId(), name, version);
     }
     return getVersion(workspace, name, Long.toString(version));
+  }
+
+  /** Where a version's files are, and the run and logged model it comes from. */
+  private record Resolved(String location, String runId, String modelId) {}
+
+  /**
+   * Resolves a source to its files, taking the run and logged model it names unless the request
+   * gave them: a {@code models:/<name>/<version>} source those of that version, as MLflow does.
+   */
+  private Resolved resolve(String workspace, String source, String run, String model) {
+    if (source.startsWith("runs:/")) {
+      String rest = source.substring("runs:/".length());
+      int slash = rest.indexOf('/');
+      String sourceRun = slash < 0 ? rest : rest.substring(0, slash);
+      String path = slash < 0 ? "" : "/" + rest.substring(slash + 1);
+      // A run this server does not hold keeps its source, as MLflow keeps every runs:/ source.
+      String location = runs.findInfo(sourceRun).map(i -> i.artifactUri() + path).orElse(source);
+      return new Resolved(location, run == null ? sourceRun : run, model);
+    }
+    if (source.startsWith("models:/m-")) {
+      LoggedModel logged = loggedModels.get(source.substring("models:/".length()), false);
+      return new Resolved(
+          logged.artifactUri(), run == null ? logged.sourceRunId() : run, logged.modelId());
+    }
+    if (source.startsWith("models:/")) {
+      String[] parts = source.substring("models:/".length()).split("/", 2);
+      if (parts.length != 2) {
+        throw CairnException.invalid(
+            "Invalid model source '%s': expected models:/<name>/<version>", source);
+      }
+      ModelVersion from = getVersion(workspace, parts[0], parts[1]);
+      return new Resolved(
+          from.storageLocation(),
+          run == null ? from.runId() : run,
+          model == null ? from.modelId() : model);
+    }
+    return new Resolved(source, run, model);
   }
 
   /**

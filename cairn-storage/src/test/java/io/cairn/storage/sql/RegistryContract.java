@@ -363,6 +363,12 @@ abstract class RegistryContract {
     assertThat(registry.get(WS, "foreign").latestVersions())
         .extracting(ModelVersion::version)
         .containsExactly(2L);
+    for (String source : List.of("s3://bucket/models/m", "runs:/" + "x".repeat(300) + "/m")) {
+      assertCode(
+          () -> version("foreign", source, source.startsWith("s3") ? "x".repeat(300) : null),
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "not a run id");
+    }
   }
 
   @Test

@@ -451,3 +451,124 @@ def test_broken_onnx_file_is_rejected(client, experiment_id, model_name):
     assert "model.onnx" in str(err)
     assert _versions(client, model_name) == []
     assert client.get_registered_model(model_name).latest_versions == []
+
+
+# ----------------------------------------------------------------------------- MLflow's own server
+
+def _raw(tracking_uri, path, **params):
+    resp = requests.get(f"{tracking_uri}/api/2.0/mlflow/{path}", params=params, timeout=10)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def test_version_of_a_run_this_server_does_not_hold(client, tracking_uri, model_name):
+    """MLflow keeps run ids and runs:/ sources without looking the run up (a model registered
+    from another server, or whose run was purged); Cairn shows that lineage as unresolved."""
+    foreign = uuid.uuid4().hex
+    client.create_registered_model(model_name)
+    mv = client.create_model_version(model_name, f"runs:/{foreign}/model", run_id=foreign)
+    assert (mv.version, mv.run_id, mv.source) == ("1", foreign, f"runs:/{foreign}/model")
+    # MLflow's answer is the source itself: the client resolves runs:/ against its tracking server.
+    assert client.get_model_version_download_uri(model_name, "1") == f"runs:/{foreign}/model"
+    mv2 = client.create_model_version(model_name, "s3://bucket/models/m", run_id=foreign)
+    assert (mv2.version, mv2.run_id) == ("2", foreign)
+    assert client.get_model_version_download_uri(model_name, "2") == "s3://bucket/models/m"
+    assert [v.version for v in client.search_model_versions(f"run_id = '{foreign}'")] == ["2", "1"]
+    # A local or artifact-store source must lie in the run's artifacts: unknowable for this run.
+    for source in ("/tmp/model", "file:///tmp/model", f"mlflow-artifacts:/0/{foreign}/artifacts/m"):
+        assert_fails_fast(
+            lambda: client.create_model_version(model_name, source, run_id=foreign),
+            "INVALID_PARAMETER_VALUE")
+    if REFERENCE:
+        return
+    details = _cairn_version(tracking_uri, model_name, "1")
+    assert details["model_version"]["run_id"] == foreign
+    assert details["storage_location"] == f"runs:/{foreign}/model"
+    run = details["lineage"]["run"]
+    assert (run["run_id"], run["resolved"]) == (foreign, False)
+    assert "not on this server" in run["message"]
+    assert "datasets" not in details["lineage"]
+
+
+def test_known_run_lineage_is_resolved(client, tracking_uri, logged, model_name):
+    if REFERENCE:
+        pytest.skip("Cairn's version details")
+    client.create_registered_model(model_name)
+    client.create_model_version(model_name, logged["run_source"], logged["run_id"])
+    details = _cairn_version(tracking_uri, model_name, "1")
+    run = details["lineage"]["run"]
+    assert run["resolved"] is True
+    assert run["info"]["run_id"] == logged["run_id"]
+    assert details["lineage"]["datasets"] == []
+
+
+def test_version_search_default_order_is_mlflows(client, logged, model_name):
+    """Last updated first, then name ascending, then version descending."""
+    other = model_name + "-b"
+    for name in (other, model_name):  # created first, sorted last
+        client.create_registered_model(name)
+        for _ in range(3):
+            client.create_model_version(name, logged["run_source"], logged["run_id"])
+    time.sleep(0.01)
+    client.update_model_version(model_name, "2", description="touched")
+    got = client.search_model_versions(f"name LIKE '{model_name}%'")
+    ordered = [(v.name, v.version) for v in got]
+    assert ordered[0] == (model_name, "2")
+    rest = sorted(got[1:], key=lambda v: (-v.last_updated_timestamp, v.name, -int(v.version)))
+    assert ordered[1:] == [(v.name, v.version) for v in rest]
+    # An order_by without name or version gets the other tie-break.
+    by_name = client.search_model_versions(f"name LIKE '{model_name}%'", order_by=["name ASC"])
+    assert [(v.name, v.version) for v in by_name] == [
+        (model_name, "3"), (model_name, "2"), (model_name, "1"),
+        (other, "3"), (other, "2"), (other, "1")]
+    by_number = client.search_model_versions(f"name LIKE '{model_name}%'",
+                                             order_by=["version_number ASC"])
+    assert [(v.name, v.version) for v in by_number] == [
+        (model_name, "1"), (other, "1"), (model_name, "2"), (other, "2"),
+        (model_name, "3"), (other, "3")]
+
+
+def test_unset_description_is_empty_as_in_mlflow(client, tracking_uri, logged, model_name):
+    rm = client.create_registered_model(model_name)
+    assert rm.description == ""
+    mv = client.create_model_version(model_name, logged["run_source"], logged["run_id"])
+    assert mv.description == ""
+    assert client.get_model_version(model_name, "1").description == ""
+    raw = _raw(tracking_uri, "model-versions/get", name=model_name, version="1")["model_version"]
+    assert (raw["description"], raw["run_link"]) == ("", "")
+    # A registered model's empty description is left out of the JSON, as MLflow's to_proto does.
+    raw_model = _raw(tracking_uri, "registered-models/get", name=model_name)["registered_model"]
+    assert "description" not in raw_model
+    client.update_registered_model(model_name, description="")
+    assert "description" not in _raw(tracking_uri, "registered-models/get",
+                                     name=model_name)["registered_model"]
+
+
+def test_deleting_a_version_updates_the_registered_model(client, logged, model_name):
+    client.create_registered_model(model_name)
+    client.create_model_version(model_name, logged["run_source"], logged["run_id"])
+    before = client.get_registered_model(model_name).last_updated_timestamp
+    time.sleep(0.01)
+    client.delete_model_version(model_name, "1")
+    assert client.get_registered_model(model_name).last_updated_timestamp > before
+
+
+def test_registering_a_logged_model_tags_it_with_its_versions(client, logged, model_name):
+    run_id = logged["run_id"]
+    exp = client.get_run(run_id).info.experiment_id
+    lm = client.create_logged_model(exp, name="tagged", source_run_id=run_id)
+    client.finalize_logged_model(lm.model_id, "READY")
+    client.create_registered_model(model_name)
+    client.create_model_version(model_name, f"models:/{lm.model_id}", run_id=run_id,
+                                model_id=lm.model_id)
+    tag = client.get_logged_model(lm.model_id).tags["mlflow.modelVersions"]
+    assert tag == f'[{{"name": "{model_name}", "version": 1}}]'
+    client.create_model_version(model_name, f"models:/{lm.model_id}", run_id=run_id,
+                                model_id=lm.model_id)
+    other = model_name + "-2"
+    client.create_registered_model(other)
+    client.create_model_version(other, f"models:/{lm.model_id}", run_id=run_id,
+                                model_id=lm.model_id)
+    tag = client.get_logged_model(lm.model_id).tags["mlflow.modelVersions"]
+    assert tag == (f'[{{"name": "{model_name}", "version": 1}}, '
+                   f'{{"name": "{model_name}", "version": 2}}, {{"name": "{other}", "version": 1}}]')

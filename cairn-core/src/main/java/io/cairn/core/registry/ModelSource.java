@@ -36,6 +36,33 @@ final class ModelSource {
   }
 
   /**
+   * Whether a source names this server's artifact store, as MLflow's {@code
+   * _is_mlflow_artifact_source}: an {@code mlflow-artifacts:} URI, or an http(s) URL of the
+   * artifact route.
+   */
+  static boolean isArtifactStore(String source) {
+    String scheme = scheme(source);
+    if ("mlflow-artifacts".equals(scheme)) {
+      return true;
+    }
+    return ("http".equals(scheme) || "https".equals(scheme))
+        && fullyDecoded(source)
+            .replaceAll("/+", "/")
+            .contains("/api/2.0/mlflow-artifacts/artifacts/");
+  }
+
+  /** The refusal of a source that must lie in the artifacts of a run this server does not hold. */
+  static CairnException unknownRun(String source, String runId) {
+    return refused(
+        source,
+        "The run_id request parameter must identify the resource that contains the source, and run "
+            + runId
+            + " is not on this server, so a local or artifact-store source cannot be checked to"
+            + " lie in its artifacts. "
+            + ACCEPTED);
+  }
+
+  /**
    * Checks a local source against the artifact location of what the request names.
    *
    * @param owner what the request names, for the message: "run 1234", "model m-1", or null

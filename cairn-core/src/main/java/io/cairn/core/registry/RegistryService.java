@@ -137,7 +137,10 @@ public final class RegistryService {
    * MLflow 3 logged model), {@code models:/<name>/<version>}, or an artifact URI. A local source (a
    * {@code file:} URI or a plain path) is refused unless it lies in the local artifact folder of
    * the given run (or logged model); no source may hold a {@code .} or {@code ..} part
-   * (INVALID_PARAMETER_VALUE).
+   * (INVALID_PARAMETER_VALUE). As in MLflow, the run need not be on this server (a model registered
+   * from another server, or whose run was purged), except for a local or artifact-store source,
+   * which must lie in its artifacts. A version made from a logged model is added to that model's
+   * {@code mlflow.modelVersions} tag.
    */
   public ModelVersion createVersion(
       String workspace,
@@ -155,36 +158,14 @@ public final class RegistryService {
     }
     Validation.maxLength("source", source, 65535);
     checkTags(tags);
-    String location = source;
-    String model = emptyToNull(modelId);
-    String run = emptyToNull(runId);
-    checkSource(source, run, model);
-    if (source.startsWith("runs:/")) {
-      String rest = source.substring("runs:/".length());
-      int slash = rest.indexOf('/');
-      String sourceRun = slash < 0 ? rest : rest.substring(0, slash);
-      RunInfo info = runs.info(sourceRun);
-      location = info.artifactUri() + (slash < 0 ? "" : "/" + rest.substring(slash + 1));
-      run = run == null ? sourceRun : run;
-    } else if (source.startsWith("models:/m-")) {
-      LoggedModel logged = loggedModels.get(source.substring("models:/".length()), false);
-      location = logged.artifactUri();
-      model = logged.modelId();
-      run = run == null ? logged.sourceRunId() : run;
-    } else if (source.startsWith("models:/")) {
-      String[] parts = source.substring("models:/".length()).split("/", 2);
-      if (parts.length != 2) {
-        throw CairnException.invalid(
-            "Invalid model source '%s': expected models:/<name>/<version>", source);
-      }
-      location = getVersion(workspace, parts[0], parts[1]).storageLocation();
-    }
-    if (run != null) {
-      runs.info(run);
+    checkSource(source, emptyToNull(runId), emptyToNull(modelId));
+    Resolved from = resolve(workspace, source, emptyToNull(runId), emptyToNull(modelId));
+    if (from.runId() != null) {
+      Validation.runId(from.runId()); // need not exist, but must look like a run id (it is indexed)
     }
     List<ModelVersion.OnnxFile> onnx;
     try {
-      onnx = files.inspect(location);
+      onnx = files.inspect(from.location());
     } catch (CairnException e) {
       throw new CairnException(
           e.code(),
@@ -196,16 +177,56 @@ public final class RegistryService {
             new NewModelVersion(
                 name,
                 source,
-                location,
-                run,
+                from.location(),
+                from.runId(),
                 emptyToNull(runLink),
-                model,
+                from.modelId(),
                 description,
                 userId,
                 tags,
                 onnx),
             clock.millis());
+    if (from.modelId() != null) {
+      loggedModels.recordModelVersion(from.modelId(), name, version);
+    }
     return getVersion(workspace, name, Long.toString(version));
+  }
+
+  /** Where a version's files are, and the run and logged model it comes from. */
+  private record Resolved(String location, String runId, String modelId) {}
+
+  /**
+   * Resolves a source to its files, taking the run and logged model it names unless the request
+   * gave them: a {@code models:/<name>/<version>} source those of that version, as MLflow does.
+   */
+  private Resolved resolve(String workspace, String source, String run, String model) {
+    if (source.startsWith("runs:/")) {
+      String rest = source.substring("runs:/".length());
+      int slash = rest.indexOf('/');
+      String sourceRun = slash < 0 ? rest : rest.substring(0, slash);
+      String path = slash < 0 ? "" : "/" + rest.substring(slash + 1);
+      // A run this server does not hold keeps its source, as MLflow keeps every runs:/ source.
+      String location = runs.findInfo(sourceRun).map(i -> i.artifactUri() + path).orElse(source);
+      return new Resolved(location, run == null ? sourceRun : run, model);
+    }
+    if (source.startsWith("models:/m-")) {
+      LoggedModel logged = loggedModels.get(source.substring("models:/".length()), false);
+      return new Resolved(
+          logged.artifactUri(), run == null ? logged.sourceRunId() : run, logged.modelId());
+    }
+    if (source.startsWith("models:/")) {
+      String[] parts = source.substring("models:/".length()).split("/", 2);
+      if (parts.length != 2) {
+        throw CairnException.invalid(
+            "Invalid model source '%s': expected models:/<name>/<version>", source);
+      }
+      ModelVersion from = getVersion(workspace, parts[0], parts[1]);
+      return new Resolved(
+          from.storageLocation(),
+          run == null ? from.runId() : run,
+          model == null ? from.modelId() : model);
+    }
+    return new Resolved(source, run, model);
   }
 
   /**
@@ -216,14 +237,27 @@ public final class RegistryService {
   private void checkSource(String source, String runId, String modelId) {
     if (!ModelSource.isLocal(source)) {
       ModelSource.checkRemote(source);
+      if (runId != null && modelId == null && ModelSource.isArtifactStore(source)) {
+        runArtifacts(source, runId);
+      }
     } else if (modelId != null) {
       ModelSource.checkLocal(
           source, "logged model " + modelId, loggedModels.get(modelId, false).artifactUri());
     } else if (runId != null) {
-      ModelSource.checkLocal(source, "run " + runId, runs.info(runId).artifactUri());
+      ModelSource.checkLocal(source, "run " + runId, runArtifacts(source, runId));
     } else {
       ModelSource.checkLocal(source, null, null);
     }
+  }
+
+  /**
+   * The artifact location of the run a local or artifact-store source must lie in; a run this
+   * server does not hold cannot vouch for one (INVALID_PARAMETER_VALUE, as MLflow).
+   */
+  private String runArtifacts(String source, String runId) {
+    return runs.findInfo(runId)
+        .map(RunInfo::artifactUri)
+        .orElseThrow(() -> ModelSource.unknownRun(source, runId));
   }
 
   public ModelVersion getVersion(String workspace, String name, String version) {
@@ -257,7 +291,7 @@ public final class RegistryService {
 
   public void deleteVersion(String workspace, String name, String version) {
     ModelVersion v = getVersion(workspace, name, version);
-    store.deleteModelVersion(workspace, name, v.version());
+    store.deleteModelVersion(workspace, name, v.version(), clock.millis());
   }
 
   public Page<ModelVersion> searchVersions(

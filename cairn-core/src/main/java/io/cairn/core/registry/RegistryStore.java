@@ -56,8 +56,13 @@ public interface RegistryStore {
       boolean archiveExisting,
       long now);
 
-  void deleteModelVersion(String workspace, String name, long version);
+  /** Deletes a version; its model's last-updated time becomes {@code now}, as in MLflow. */
+  void deleteModelVersion(String workspace, String name, long version, long now);
 
+  /**
+   * Versions matching a filter, by {@code orderBy} then MLflow's tie-breaks (name ascending,
+   * version descending); with no {@code orderBy}, last updated first.
+   */
   List<ModelVersion> searchModelVersions(
       String workspace, Filter filter, List<OrderBy> orderBy, int limit, long offset);
 

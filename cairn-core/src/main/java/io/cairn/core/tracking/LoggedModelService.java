@@ -2,7 +2,6 @@ package io.cairn.core.tracking;
 
 import io.cairn.core.error.CairnException;
 import io.cairn.core.search.Filter;
-import io.cairn.core.search.OrderBy;
 import io.cairn.core.search.PageToken;
 import io.cairn.core.search.SearchParser;
 import io.cairn.core.search.SearchSchema;
@@ -105,6 +104,15 @@ public final class LoggedModelService {
     store.setLoggedModelTags(modelId, tags, clock.millis());
   }
 
+  /**
+   * Records that a registered model version was made from this model, in its {@code
+   * mlflow.modelVersions} tag, as MLflow's server does when a version is created with a model id.
+   */
+  public void recordModelVersion(String modelId, String name, long version) {
+    any(modelId);
+    store.addModelVersion(modelId, name, version);
+  }
+
   public void deleteTag(String modelId, String key) {
     any(modelId);
     if (!store.deleteLoggedModelTag(modelId, key)) {
@@ -122,7 +130,8 @@ public final class LoggedModelService {
   public Page<LoggedModel> search(
       List<String> experimentIds,
       String filter,
-      List<OrderBy> orderBy,
+      List<LoggedModelOrder> orderBy,
+      List<MetricDataset> datasets,
       Integer maxResults,
       String pageToken) {
     if (experimentIds.isEmpty()) {
@@ -133,7 +142,7 @@ public final class LoggedModelService {
     Filter parsed = SearchParser.parseFilter(filter, SearchSchema.LOGGED_MODELS);
     long offset = PageToken.decode(pageToken);
     List<LoggedModel> found =
-        store.searchLoggedModels(experimentIds, parsed, orderBy, limit + 1, offset);
+        store.searchLoggedModels(experimentIds, parsed, orderBy, datasets, limit + 1, offset);
     return Page.cut(found, limit, offset);
   }
 

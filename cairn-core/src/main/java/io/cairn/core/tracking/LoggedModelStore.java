@@ -1,7 +1,6 @@
 package io.cairn.core.tracking;
 
 import io.cairn.core.search.Filter;
-import io.cairn.core.search.OrderBy;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +18,27 @@ public interface LoggedModelStore {
 
   void setLoggedModelTags(String modelId, List<Tag> tags, long now);
 
+  /**
+   * Adds a registered model version to the model's {@code mlflow.modelVersions} tag (MLflow's JSON
+   * list of {@code {"name", "version"}}), unless it lists it already; concurrent additions are all
+   * kept.
+   */
+  void addModelVersion(String modelId, String name, long version);
+
   boolean deleteLoggedModelTag(String modelId, String key);
 
   void logLoggedModelParams(String modelId, List<Param> params);
 
+  /**
+   * Active models of the experiments matching the filter, in the given order, then newest first.
+   * With {@code datasets}, metric comparisons look only at metrics logged on one of them, and
+   * without metric comparisons a model needs a metric logged on one of them.
+   */
   List<LoggedModel> searchLoggedModels(
       Collection<String> experimentIds,
       Filter filter,
-      List<OrderBy> orderBy,
+      List<LoggedModelOrder> orderBy,
+      List<MetricDataset> datasets,
       int limit,
       long offset);
 }

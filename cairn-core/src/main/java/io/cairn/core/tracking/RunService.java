@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The rules for runs and what is logged to them, in front of a {@link RunStore}. Every logging call
@@ -93,6 +94,19 @@ public final class RunService {
   public RunInfo info(String runId) {
     Validation.runId(runId);
     return store.getRunInfo(runId).orElseThrow(() -> notFound(runId));
+  }
+
+  /**
+   * The run, or empty when this server does not hold it (a model version may name a run of another
+   * server, or one that was purged).
+   */
+  public Optional<Run> find(String runId) {
+    return runId == null || !Validation.isRunId(runId) ? Optional.empty() : store.getRun(runId);
+  }
+
+  /** As {@link #find}, without the run's data. */
+  public Optional<RunInfo> findInfo(String runId) {
+    return runId == null || !Validation.isRunId(runId) ? Optional.empty() : store.getRunInfo(runId);
   }
 
   public RunInfo update(String runId, RunStatus status, Long endTime, String runName) {

@@ -118,6 +118,11 @@ public final class Validation {
     }
   }
 
+  /** Whether a text has the form of a run id (whether or not such a run exists). */
+  public static boolean isRunId(String runId) {
+    return RUN_ID.matcher(runId).matches();
+  }
+
   public static void runId(String runId) {
     if (runId == null || runId.isEmpty()) {
       throw CairnException.invalid(missing("run_id"));

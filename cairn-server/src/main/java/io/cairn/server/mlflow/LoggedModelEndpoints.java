@@ -5,8 +5,10 @@ import io.cairn.core.search.OrderBy;
 import io.cairn.core.search.SearchParser;
 import io.cairn.core.search.SearchSchema;
 import io.cairn.core.tracking.LoggedModel;
+import io.cairn.core.tracking.LoggedModelOrder;
 import io.cairn.core.tracking.LoggedModelService;
 import io.cairn.core.tracking.LoggedModelStatus;
+import io.cairn.core.tracking.MetricDataset;
 import io.cairn.core.tracking.Page;
 import io.cairn.core.tracking.Param;
 import io.cairn.server.http.Fields;
@@ -73,19 +75,28 @@ final class LoggedModelEndpoints {
     api.post(
         "/logged-models/search",
         (f, ctx) -> {
-          List<OrderBy> order = new ArrayList<>();
+          List<LoggedModelOrder> order = new ArrayList<>();
           for (Fields o : f.objects("order_by")) {
             OrderBy parsed =
                 SearchParser.parseOrderBy(
                     o.requiredString("field_name"), SearchSchema.LOGGED_MODELS);
             boolean ascending = !o.has("ascending") || o.bool("ascending");
-            order.add(new OrderBy(parsed.identifier(), ascending));
+            order.add(
+                new LoggedModelOrder(
+                    new OrderBy(parsed.identifier(), ascending),
+                    o.string("dataset_name"),
+                    o.string("dataset_digest")));
           }
+          List<MetricDataset> datasets =
+              f.objects("datasets").stream()
+                  .map(d -> new MetricDataset(d.string("dataset_name"), d.string("dataset_digest")))
+                  .toList();
           Page<LoggedModel> page =
               models.search(
                   f.strings("experiment_ids"),
                   f.string("filter"),
                   order,
+                  datasets,
                   f.intValue("max_results"),
                   f.string("page_token"));
           return Wire.page("models", page, Wire::loggedModel);

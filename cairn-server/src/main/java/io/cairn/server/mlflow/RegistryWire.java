@@ -20,8 +20,8 @@ final class RegistryWire {
     if (m.userId() != null) {
       o.put("user_id", m.userId());
     }
-    if (m.description() != null) {
-      o.put("description", m.description());
+    if (m.description() != null && !m.description().isEmpty()) {
+      o.put("description", m.description()); // MLflow's to_proto leaves an empty one out
     }
     ArrayNode latest = o.putArray("latest_versions");
     m.latestVersions().forEach(v -> latest.add(version(v)));
@@ -43,9 +43,8 @@ final class RegistryWire {
       o.put("user_id", v.userId());
     }
     o.put("current_stage", v.stage().wire());
-    if (v.description() != null) {
-      o.put("description", v.description());
-    }
+    // MLflow's server stores a request's unset description and run link as "" and answers them.
+    o.put("description", v.description() == null ? "" : v.description());
     o.put("source", v.source());
     if (v.runId() != null) {
       o.put("run_id", v.runId());
@@ -55,9 +54,7 @@ final class RegistryWire {
       o.put("status_message", v.statusMessage());
     }
     o.set("tags", Wire.tags(v.tags()));
-    if (v.runLink() != null) {
-      o.put("run_link", v.runLink());
-    }
+    o.put("run_link", v.runLink() == null ? "" : v.runLink());
     ArrayNode aliases = o.putArray("aliases");
     v.aliases().forEach(aliases::add);
     if (v.modelId() != null) {

@@ -19,8 +19,19 @@ import java.util.function.BiFunction;
  * matches, as in MLflow, except with IS NULL.
  */
 final class FilterSql {
-  /** A key-value table hanging off the searched entity (params, tags, latest metrics...). */
-  record KeyedTable(String table, String idColumn, String extraCondition) {}
+  /**
+   * A key-value table hanging off the searched entity (params, tags, latest metrics...); {@code
+   * extraCondition} (on its rows, {@code k}) binds {@code extraArgs}.
+   */
+  record KeyedTable(String table, String idColumn, String extraCondition, List<Object> extraArgs) {
+    KeyedTable {
+      extraArgs = List.copyOf(extraArgs);
+    }
+
+    KeyedTable(String table, String idColumn, String extraCondition) {
+      this(table, idColumn, extraCondition, List.of());
+    }
+  }
 
   /**
    * Tables where {@code tags.k != 'v'} also matches rows without the tag, as MLflow's registry
@@ -237,6 +248,7 @@ final class FilterSql {
         valueColumn = "k.max_value";
       } else if (table.extraCondition() != null) {
         where.append(" AND ").append(table.extraCondition());
+        whereArgs.addAll(table.extraArgs());
       }
     }
     where.append(" AND ");

@@ -1,14 +1,14 @@
 package io.cairn.storage.sql;
 
 import io.cairn.core.error.CairnException;
-import io.cairn.core.search.EntityType;
 import io.cairn.core.search.Filter;
-import io.cairn.core.search.OrderBy;
 import io.cairn.core.tracking.LifecycleStage;
 import io.cairn.core.tracking.LoggedModel;
+import io.cairn.core.tracking.LoggedModelOrder;
 import io.cairn.core.tracking.LoggedModelStatus;
 import io.cairn.core.tracking.LoggedModelStore;
 import io.cairn.core.tracking.Metric;
+import io.cairn.core.tracking.MetricDataset;
 import io.cairn.core.tracking.Param;
 import io.cairn.core.tracking.Tag;
 import java.sql.ResultSet;
@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,59 +26,10 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
           + " lm.artifact_location, lm.creation_timestamp_ms, lm.last_updated_timestamp_ms, lm.status,"
           + " lm.status_message, lm.model_type, lm.source_run_id, lm.lifecycle_stage";
 
-  /** The latest point of a metric, by MLflow's order, as a correlated scalar subquery. */
-  private static final String LATEST =
-      "(SELECT m.value FROM logged_model_metrics m WHERE"
-          + " m.model_id = lm.model_id AND m.key = ? AND m.is_nan = FALSE"
-          + " ORDER BY m.step DESC, m.timestamp DESC, m.value DESC LIMIT 1)";
-
-  private static final FilterSql.Entity ENTITY =
-      new FilterSql.Entity(
-          "lm.model_id",
-          Map.of(
-              "model_id", "lm.model_id",
-              "name", "lm.name",
-              "model_type", "lm.model_type",
-              "status", "lm.status",
-              "source_run_id", "lm.source_run_id",
-              "experiment_id", "CAST(lm.experiment_id AS TEXT)",
-              "creation_timestamp", "lm.creation_timestamp_ms",
-              "last_updated_timestamp", "lm.last_updated_timestamp_ms"),
-          Map.of(
-              EntityType.PARAM, new FilterSql.KeyedTable("logged_model_params", "model_id", null),
-              EntityType.TAG, new FilterSql.KeyedTable("logged_model_tags", "model_id", null),
-              EntityType.METRIC,
-                  new FilterSql.KeyedTable(
-                      "logged_model_metrics",
-                      "model_id",
-                      "k.is_nan = FALSE AND NOT EXISTS (SELECT 1 FROM logged_model_metrics n WHERE"
-                          + " n.model_id = k.model_id AND n.key = k.key AND (n.step, n.timestamp, n.value)"
-                          + " > (k.step, k.timestamp, k.value))")),
-          SqlLoggedModelStore::statusValue);
-
   private final Database db;
 
   public SqlLoggedModelStore(Database db) {
     this.db = db;
-  }
-
-  /**
-   * Lets filters say {@code status = 'READY'} as MLflow's do, for the stored LOGGED_MODEL_READY.
-   */
-  private static Object statusValue(String attribute, Object value) {
-    if (!attribute.equals("status")) {
-      return value;
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().map(v -> statusValue(attribute, v)).toList();
-    }
-    String text = String.valueOf(value).toUpperCase(Locale.ROOT);
-    return switch (text) {
-      case "READY", "PENDING" -> "LOGGED_MODEL_" + text;
-      case "FAILED", "UPLOAD_FAILED" -> "LOGGED_MODEL_UPLOAD_FAILED";
-      case "UNSPECIFIED" -> "LOGGED_MODEL_STATUS_UNSPECIFIED";
-      default -> text;
-    };
   }
 
   @Override
@@ -160,6 +110,33 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
   }
 
   @Override
+  public void addModelVersion(String modelId, String name, long version) {
+    db.write(
+        tx -> {
+          if (db.dialect() == Dialect.POSTGRESQL) {
+            // Orders concurrent writers of the tag (SQLite has one writer).
+            tx.first(
+                "SELECT model_id FROM logged_models WHERE model_id = ? FOR UPDATE",
+                rs -> rs.getString(1),
+                modelId);
+          }
+          String existing =
+              tx.first(
+                      "SELECT value FROM logged_model_tags WHERE model_id = ? AND key = ?",
+                      rs -> rs.getString(1),
+                      modelId,
+                      ModelVersionsTag.KEY)
+                  .orElse(null);
+          upsertTags(
+              tx,
+              modelId,
+              List.of(
+                  new Tag(ModelVersionsTag.KEY, ModelVersionsTag.with(existing, name, version))));
+          return null;
+        });
+  }
+
+  @Override
   public boolean deleteLoggedModelTag(String modelId, String key) {
     return db.write(
             tx ->
@@ -181,63 +158,15 @@ public final class SqlLoggedModelStore implements LoggedModelStore {
   public List<LoggedModel> searchLoggedModels(
       Collection<String> experimentIds,
       Filter filter,
-      List<OrderBy> orderBy,
+      List<LoggedModelOrder> orderBy,
+      List<MetricDataset> datasets,
       int limit,
       long offset) {
     List<Object> args = new ArrayList<>();
-    StringBuilder order = new StringBuilder();
-    boolean byCreation = false;
-    for (OrderBy o : orderBy) {
-      String dir = o.ascending() ? " ASC" : " DESC";
-      if (o.identifier().type() == EntityType.METRIC) {
-        order
-            .append("CASE WHEN ")
-            .append(LATEST)
-            .append(" IS NULL THEN 1 ELSE 0 END, ")
-            .append(LATEST)
-            .append(dir)
-            .append(", ");
-        args.add(o.identifier().key());
-        args.add(o.identifier().key());
-      } else if (o.identifier().type() == EntityType.ATTRIBUTE) {
-        String column =
-            o.identifier().key().equals("experiment_id")
-                ? "lm.experiment_id"
-                : ENTITY.attributeColumns().get(o.identifier().key());
-        byCreation |= o.identifier().key().equals("creation_timestamp");
-        order
-            .append("(")
-            .append(column)
-            .append(" IS NULL), ")
-            .append(column)
-            .append(dir)
-            .append(", ");
-      } else {
-        throw CairnException.invalid(
-            "Invalid order by field name: %s. Only metrics are supported.", o.identifier().key());
-      }
-    }
-    if (!byCreation) {
-      order.append("lm.creation_timestamp_ms DESC, ");
-    }
-    order.append("lm.model_id ASC");
-    List<Object> where = new ArrayList<>(experimentIds.stream().map(Long::parseLong).toList());
-    String condition = FilterSql.compile(filter, ENTITY, db.dialect(), where);
     String sql =
-        "SELECT "
-            + COLUMNS
-            + " FROM logged_models lm WHERE lm.experiment_id IN ("
-            + Tx.placeholders(experimentIds.size())
-            + ") AND lm.lifecycle_stage = 'active' AND "
-            + condition
-            + " ORDER BY "
-            + order
-            + " LIMIT ? OFFSET ?";
-    List<Object> all = new ArrayList<>(where);
-    all.addAll(args);
-    all.add(limit);
-    all.add(offset);
-    return db.read(tx -> load(tx, tx.query(sql, SqlLoggedModelStore::row, all.toArray())));
+        LoggedModelSearchSql.select(
+            COLUMNS, experimentIds, filter, orderBy, datasets, limit, offset, db.dialect(), args);
+    return db.read(tx -> load(tx, tx.query(sql, SqlLoggedModelStore::row, args.toArray())));
   }
 
   private static void upsertTags(Tx tx, String modelId, List<Tag> tags) throws SQLException {

@@ -12,9 +12,11 @@ import io.cairn.core.search.OrderBy;
 import io.cairn.core.tracking.Tag;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The model registry in SQL. A version's number comes from incrementing its model's {@code
@@ -187,7 +189,7 @@ public final class SqlRegistryStore implements RegistryStore {
             + " m.workspace = ? AND "
             + condition
             + " ORDER BY "
-            + order(orderBy, MODELS, "m.name ASC")
+            + modelOrder(orderBy)
             + " LIMIT ? OFFSET ?";
     args.add(limit);
     args.add(offset);
@@ -372,12 +374,14 @@ public final class SqlRegistryStore implements RegistryStore {
   }
 
   @Override
-  public void deleteModelVersion(String workspace, String name, long version) {
+  public void deleteModelVersion(String workspace, String name, long version, long now) {
     db.write(
-        tx ->
-            tx.update(
-                "DELETE FROM model_versions WHERE mv_id = ?",
-                versionId(tx, workspace, name, version)));
+        tx -> {
+          tx.update(
+              "DELETE FROM model_versions WHERE mv_id = ?",
+              versionId(tx, workspace, name, version));
+          return touch(tx, key(tx, workspace, name), now);
+        });
   }
 
   @Override
@@ -394,7 +398,7 @@ public final class SqlRegistryStore implements RegistryStore {
             + " AND "
             + condition
             + " ORDER BY "
-            + order(orderBy, VERSIONS, "m.name ASC, v.version DESC")
+            + versionOrder(orderBy)
             + " LIMIT ? OFFSET ?";
     args.add(limit);
     args.add(offset);
@@ -450,20 +454,49 @@ public final class SqlRegistryStore implements RegistryStore {
         "UPDATE registered_models SET last_updated_timestamp = ? WHERE model_key = ?", now, key);
   }
 
-  private static String order(List<OrderBy> orderBy, FilterSql.Entity entity, String fallback) {
+  /**
+   * MLflow's order of model versions: the given order (last updated first when none), then name
+   * ascending and version descending unless the order names them; versions are unique by those.
+   */
+  private static String versionOrder(List<OrderBy> orderBy) {
     if (orderBy.isEmpty()) {
-      return fallback + ", " + entity.idColumn() + " ASC";
+      return "v.last_updated_timestamp DESC, m.name ASC, v.version DESC";
     }
     StringBuilder sql = new StringBuilder();
+    Set<String> named = new HashSet<>();
     for (OrderBy o : orderBy) {
-      if (o.identifier().type() != EntityType.ATTRIBUTE) {
-        throw CairnException.invalid(
-            "Invalid order_by clause: order by attributes such as name"
-                + " or last_updated_timestamp");
-      }
-      sql.append(entity.attributeColumns().get(o.identifier().key()))
-          .append(o.ascending() ? " ASC, " : " DESC, ");
+      String key = attribute(o);
+      named.add(key);
+      sql.append(VERSIONS.attributeColumns().get(key)).append(o.ascending() ? " ASC, " : " DESC, ");
     }
-    return sql.append(entity.idColumn()).append(" ASC").toString();
+    if (!named.contains("name")) {
+      sql.append("m.name ASC, ");
+    }
+    if (!named.contains("version_number")) {
+      sql.append("v.version DESC, ");
+    }
+    return sql.substring(0, sql.length() - 2);
+  }
+
+  private static String attribute(OrderBy o) {
+    if (o.identifier().type() != EntityType.ATTRIBUTE) {
+      throw CairnException.invalid(
+          "Invalid order_by clause: order by attributes such as name or last_updated_timestamp");
+    }
+    return o.identifier().key();
+  }
+
+  /**
+   * MLflow's order of registered models: the given order, then name ascending (names are unique).
+   */
+  private static String modelOrder(List<OrderBy> orderBy) {
+    StringBuilder sql = new StringBuilder();
+    boolean byName = false;
+    for (OrderBy o : orderBy) {
+      String key = attribute(o);
+      byName |= key.equals("name");
+      sql.append(MODELS.attributeColumns().get(key)).append(o.ascending() ? " ASC, " : " DESC, ");
+    }
+    return byName ? sql.substring(0, sql.length() - 2) : sql.append("m.name ASC").toString();
   }
 }

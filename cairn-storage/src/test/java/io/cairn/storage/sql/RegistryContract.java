@@ -44,6 +44,7 @@ abstract class RegistryContract {
   LoggedModelService loggedModels;
   ExperimentService experiments;
   RegistryService registry;
+  DatasetContract.ManualClock clock;
 
   abstract Database open() throws Exception;
 
@@ -66,7 +67,8 @@ abstract class RegistryContract {
             file -> {
               throw new AssertionError("no ONNX file is expected in this test: " + file);
             });
-    registry = new RegistryService(new SqlRegistryStore(db), runs, loggedModels, files, clock);
+    this.clock = new DatasetContract.ManualClock();
+    registry = new RegistryService(new SqlRegistryStore(db), runs, loggedModels, files, this.clock);
   }
 
   @AfterEach
@@ -329,6 +331,116 @@ abstract class RegistryContract {
     assertThat(registry.searchVersions(WS, "tags.k = 'v'", List.of(), null, null).items())
         .extracting(ModelVersion::name)
         .containsExactly("alpha");
+  }
+
+  @Test
+  void runsThisServerDoesNotHold_areKept_butLocalAndStoreSourcesNeedTheirRun() {
+    String foreign = "0123456789abcdef0123456789abcdef";
+    registry.create(WS, "foreign", null, null, List.of());
+    ModelVersion fromRun = version("foreign", "runs:/" + foreign + "/model", null);
+    assertThat(fromRun.runId()).isEqualTo(foreign);
+    assertThat(fromRun.storageLocation()).isEqualTo("runs:/" + foreign + "/model");
+    ModelVersion remote = version("foreign", "s3://bucket/models/m", foreign);
+    assertThat(remote.runId()).isEqualTo(foreign);
+    assertThat(remote.storageLocation()).isEqualTo("s3://bucket/models/m");
+    assertThat(
+            registry
+                .searchVersions(WS, "run_id = '" + foreign + "'", List.of(), null, null)
+                .items())
+        .extracting(ModelVersion::version)
+        .containsExactly(2L, 1L);
+    for (String source :
+        List.of(
+            "/tmp/model",
+            "file:///tmp/model",
+            "mlflow-artifacts:/0/" + foreign + "/artifacts/model",
+            "http://host/api/2.0/mlflow-artifacts/artifacts/0/" + foreign + "/artifacts/m")) {
+      assertCode(
+          () -> version("foreign", source, foreign),
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "run " + foreign + " is not on this server");
+    }
+    assertThat(registry.get(WS, "foreign").latestVersions())
+        .extracting(ModelVersion::version)
+        .containsExactly(2L);
+    for (String source : List.of("s3://bucket/models/m", "runs:/" + "x".repeat(300) + "/m")) {
+      assertCode(
+          () -> version("foreign", source, source.startsWith("s3") ? "x".repeat(300) : null),
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "not a run id");
+    }
+  }
+
+  @Test
+  void modelVersionSource_inheritsTheLineageOfTheVersionItNames() {
+    String exp = experiments.create(WS, "inherit", null, List.of());
+    String run = runs.create(exp, "me", null, null, List.of()).info().runId();
+    LoggedModel lm = loggedModels.create(exp, "model", null, run, List.of(), List.of());
+    registry.create(WS, "first", null, null, List.of());
+    registry.create(WS, "copy", null, null, List.of());
+    version("first", "models:/" + lm.modelId(), null);
+    ModelVersion copy = version("copy", "models:/first/1", null);
+    assertThat(copy.runId()).isEqualTo(run);
+    assertThat(copy.modelId()).isEqualTo(lm.modelId());
+    assertThat(copy.storageLocation()).isEqualTo(lm.artifactUri());
+  }
+
+  @Test
+  void versionSearch_ordersAsMlflow_lastUpdatedFirstThenNameThenVersionDescending() {
+    String run = newRun();
+    for (String name : List.of("b", "a")) {
+      registry.create(WS, name, null, null, List.of());
+      for (int i = 0; i < 3; i++) {
+        version(name, "runs:/" + run + "/m", null);
+      }
+    }
+    clock.millis.addAndGet(1000);
+    registry.updateVersion(WS, "b", "1", "touched");
+    assertThat(registry.searchVersions(WS, null, List.of(), null, null).items())
+        .extracting(v -> v.name() + v.version())
+        .containsExactly("b1", "a3", "a2", "a1", "b3", "b2");
+    assertThat(registry.searchVersions(WS, null, List.of("name ASC"), null, null).items())
+        .extracting(v -> v.name() + v.version())
+        .containsExactly("a3", "a2", "a1", "b3", "b2", "b1");
+    assertThat(registry.searchVersions(WS, null, List.of("version_number ASC"), null, null).items())
+        .extracting(v -> v.name() + v.version())
+        .containsExactly("a1", "b1", "a2", "b2", "a3", "b3");
+    clock.millis.addAndGet(1000);
+    registry.update(WS, "b", "touched");
+    assertThat(registry.search(WS, null, List.of("creation_timestamp ASC"), null, null).items())
+        .extracting(RegisteredModel::name)
+        .containsExactly("a", "b");
+  }
+
+  @Test
+  void deletingAVersion_updatesItsRegisteredModel() {
+    String run = newRun();
+    registry.create(WS, "deleted", null, null, List.of());
+    version("deleted", "runs:/" + run + "/m", null);
+    long before = registry.get(WS, "deleted").lastUpdatedTimestamp();
+    clock.millis.addAndGet(1000);
+    registry.deleteVersion(WS, "deleted", "1");
+    assertThat(registry.get(WS, "deleted").lastUpdatedTimestamp()).isEqualTo(before + 1000);
+  }
+
+  @Test
+  void versionsOfALoggedModel_areListedInItsModelVersionsTag() {
+    String exp = experiments.create(WS, "tagged", null, List.of());
+    String run = runs.create(exp, "me", null, null, List.of()).info().runId();
+    LoggedModel lm = loggedModels.create(exp, "model", null, run, List.of(), List.of());
+    registry.create(WS, "r\u00e9g", null, null, List.of());
+    registry.create(WS, "other", null, null, List.of());
+    version("r\u00e9g", "models:/" + lm.modelId(), null);
+    registry.createVersion(
+        WS, "r\u00e9g", "s3://b/m", run, null, lm.modelId(), null, null, List.of());
+    version("other", "runs:/" + run + "/m", null);
+    version("other", "models:/r\u00e9g/1", null);
+    assertThat(loggedModels.get(lm.modelId(), false).tags())
+        .containsExactly(
+            new Tag(
+                "mlflow.modelVersions",
+                "[{\"name\": \"r\\u00e9g\", \"version\": 1}, {\"name\": \"r\\u00e9g\","
+                    + " \"version\": 2}, {\"name\": \"other\", \"version\": 2}]"));
   }
 
   @Test

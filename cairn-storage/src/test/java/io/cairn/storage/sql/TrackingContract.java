@@ -16,9 +16,11 @@ import io.cairn.core.tracking.ExperimentService;
 import io.cairn.core.tracking.Ids;
 import io.cairn.core.tracking.LifecycleStage;
 import io.cairn.core.tracking.LoggedModel;
+import io.cairn.core.tracking.LoggedModelOrder;
 import io.cairn.core.tracking.LoggedModelService;
 import io.cairn.core.tracking.LoggedModelStatus;
 import io.cairn.core.tracking.Metric;
+import io.cairn.core.tracking.MetricDataset;
 import io.cairn.core.tracking.ModelOutput;
 import io.cairn.core.tracking.Page;
 import io.cairn.core.tracking.Param;
@@ -597,14 +599,17 @@ abstract class TrackingContract {
         .isInstanceOf(CairnException.class)
         .hasMessageContaining("not found");
     assertThat(runs.get(runId).modelOutputs()).containsExactly(new ModelOutput(model.modelId(), 0));
-    List<OrderBy> order =
-        List.of(SearchParser.parseOrderBy("metrics.acc DESC", SearchSchema.LOGGED_MODELS));
+    List<LoggedModelOrder> order =
+        List.of(
+            new LoggedModelOrder(
+                SearchParser.parseOrderBy("metrics.acc DESC", SearchSchema.LOGGED_MODELS)));
     assertThat(
             models
                 .search(
                     List.of(exp),
                     "name = 'clf' AND status = 'READY' AND metrics.acc > 0.5",
                     order,
+                    List.of(),
                     null,
                     null)
                 .items())
@@ -617,7 +622,58 @@ abstract class TrackingContract {
             e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
     assertThat(models.get(model.modelId(), true).lifecycleStage())
         .isEqualTo(LifecycleStage.DELETED);
-    assertThat(models.search(List.of(exp), null, List.of(), null, null).items()).isEmpty();
+    assertThat(models.search(List.of(exp), null, List.of(), List.of(), null, null).items())
+        .isEmpty();
+  }
+
+  private List<String> modelNames(
+      String exp, String filter, List<LoggedModelOrder> order, MetricDataset... datasets) {
+    return models
+        .search(List.of(exp), filter, order, List.of(datasets), null, null)
+        .items()
+        .stream()
+        .map(LoggedModel::name)
+        .toList();
+  }
+
+  @Test
+  void loggedModelSearch_withDatasets_looksAtTheMetricsLoggedOnThem() {
+    String exp = newExperiment("datasets");
+    String runId = runs.create(exp, "me", null, null, List.of()).info().runId();
+    String a = models.create(exp, "a", null, runId, List.of(), List.of()).modelId();
+    String b = models.create(exp, "b", null, runId, List.of(), List.of()).modelId();
+    String c = models.create(exp, "c", null, runId, List.of(), List.of()).modelId();
+    runs.logBatch(
+        runId,
+        List.of(
+            new Metric("acc", 0.9, 1, 0, null, a, "train", "d1"),
+            new Metric("acc", 0.2, 1, 0, null, a, "eval", "d2"),
+            new Metric("acc", 0.5, 1, 0, null, b, "eval", "d2"),
+            new Metric("acc", 0.7, 1, 0, null, c, null, null)),
+        List.of(),
+        List.of());
+    MetricDataset train = new MetricDataset("train", "d1");
+    MetricDataset eval = new MetricDataset("eval", "d2");
+    assertThat(modelNames(exp, null, List.of(), train)).containsExactly("a");
+    assertThat(modelNames(exp, null, List.of(), new MetricDataset("train", null)))
+        .containsExactly("a");
+    assertThat(modelNames(exp, null, List.of(), new MetricDataset("train", "d2"))).isEmpty();
+    assertThat(modelNames(exp, null, List.of(), new MetricDataset("", null))).isEmpty();
+    assertThat(modelNames(exp, "metrics.acc > 0.6", List.of())).containsExactlyInAnyOrder("c", "a");
+    assertThat(modelNames(exp, "metrics.acc > 0.6", List.of(), train)).containsExactly("a");
+    assertThat(modelNames(exp, "metrics.acc > 0.4", List.of(), eval)).containsExactly("b");
+    assertThat(modelNames(exp, "metrics.acc < 0.4", List.of(), train, eval)).containsExactly("a");
+    assertThat(modelNames(exp, "name != 'a'", List.of(), train, eval)).containsExactly("b");
+    OrderBy byAcc = SearchParser.parseOrderBy("metrics.acc DESC", SearchSchema.LOGGED_MODELS);
+    assertThat(modelNames(exp, null, List.of(new LoggedModelOrder(byAcc, "eval", null))))
+        .containsExactly("b", "a", "c");
+    OrderBy byName = SearchParser.parseOrderBy("name ASC", SearchSchema.LOGGED_MODELS);
+    assertThat(
+            modelNames(
+                exp,
+                null,
+                List.of(new LoggedModelOrder(byAcc, "eval", "d9"), new LoggedModelOrder(byName))))
+        .containsExactly("a", "b", "c");
   }
 
   @Test

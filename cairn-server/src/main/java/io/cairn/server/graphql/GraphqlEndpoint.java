@@ -43,7 +43,7 @@ public final class GraphqlEndpoint {
     this.mapper = mapper;
     this.limits = limits;
     this.graphql =
-        GraphQL.newGraphQL(MlflowSchema.build(api, mapper))
+        GraphQL.newGraphQL(MlflowSchema.build(api, mapper, limits.maxCalls()))
             .instrumentation(
                 new ChainedInstrumentation(
                     new MaxQueryDepthInstrumentation(limits.maxDepth()),
@@ -76,7 +76,7 @@ public final class GraphqlEndpoint {
         ExecutionInput.newExecutionInput(query)
             .variables(variables(request))
             .operationName(request.string("operationName"))
-            .graphQLContext(Map.of(Context.class, ctx))
+            .graphQLContext(ctx == null ? Map.of() : Map.of(Context.class, ctx))
             .build();
     ExecutionResult result = graphql.execute(input);
     List<String> errors = result.getErrors().stream().map(GraphQLError::getMessage).toList();

@@ -26,11 +26,12 @@ final class MlflowSchema {
 
   private MlflowSchema() {}
 
-  static GraphQLSchema build(JsonApi api, ObjectMapper mapper) {
-    RestCall getExperiment = rest(api, mapper, HandlerType.GET, "/experiments/get");
-    RestCall getRun = rest(api, mapper, HandlerType.GET, "/runs/get");
-    RestCall searchRuns = rest(api, mapper, HandlerType.POST, "/runs/search");
-    RestCall searchVersions = rest(api, mapper, HandlerType.GET, "/model-versions/search");
+  static GraphQLSchema build(JsonApi api, ObjectMapper mapper, int maxCalls) {
+    RestCall getExperiment = rest(api, mapper, maxCalls, HandlerType.GET, "/experiments/get");
+    RestCall getRun = rest(api, mapper, maxCalls, HandlerType.GET, "/runs/get");
+    RestCall searchRuns = rest(api, mapper, maxCalls, HandlerType.POST, "/runs/search");
+    RestCall searchVersions =
+        rest(api, mapper, maxCalls, HandlerType.GET, "/model-versions/search");
     DataFetcher<Object> searchRunsField = searchRuns::fromInput;
     RuntimeWiring wiring =
         RuntimeWiring.newRuntimeWiring()
@@ -46,10 +47,16 @@ final class MlflowSchema {
                         .dataFetcher("mlflowSearchModelVersions", searchVersions::fromInput)
                         .dataFetcher(
                             "mlflowListArtifacts",
-                            rest(api, mapper, HandlerType.GET, "/artifacts/list")::fromInput)
+                            rest(api, mapper, maxCalls, HandlerType.GET, "/artifacts/list")
+                                ::fromInput)
                         .dataFetcher(
                             "mlflowGetMetricHistoryBulkInterval",
-                            rest(api, mapper, HandlerType.GET, "/metrics/get-history-bulk-interval")
+                            rest(
+                                    api,
+                                    mapper,
+                                    maxCalls,
+                                    HandlerType.GET,
+                                    "/metrics/get-history-bulk-interval")
                                 ::fromInput)
                         .dataFetcher("test", MlflowSchema::echo))
             .type(
@@ -58,7 +65,12 @@ final class MlflowSchema {
                     t.dataFetcher("mlflowSearchRuns", searchRunsField)
                         .dataFetcher(
                             "mlflowSearchDatasets",
-                            rest(api, mapper, HandlerType.POST, "/experiments/search-datasets")
+                            rest(
+                                    api,
+                                    mapper,
+                                    maxCalls,
+                                    HandlerType.POST,
+                                    "/experiments/search-datasets")
                                 ::fromInput)
                         .dataFetcher("testMutation", MlflowSchema::echo))
             .type(
@@ -90,8 +102,9 @@ final class MlflowSchema {
     return new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl()), wiring);
   }
 
-  private static RestCall rest(JsonApi api, ObjectMapper mapper, HandlerType method, String path) {
-    return new RestCall(api, mapper, method, API + path);
+  private static RestCall rest(
+      JsonApi api, ObjectMapper mapper, int maxCalls, HandlerType method, String path) {
+    return new RestCall(api, mapper, method, API + path, maxCalls);
   }
 
   private static Object echo(graphql.schema.DataFetchingEnvironment env) {

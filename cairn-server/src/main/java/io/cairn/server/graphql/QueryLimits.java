@@ -22,9 +22,14 @@ import java.util.Set;
  * the parsed document before anything runs: at most 10 levels of selections, 1,000 selections in
  * all, 10 root fields (each is one store call: MLflow's answer to batching) and 10 aliases on one
  * level, fragments expanded where they are spread. The answer is MLflow's message, or empty.
+ *
+ * <p>Cairn's own bound, {@code maxCalls}: the REST calls one query may make. A run's {@code
+ * experiment} and {@code modelVersions} cost a call per run (experiments are asked once each), so
+ * model versions of a 50,000-run search would be 50,000 searches; past the bound the field fails.
  */
-record QueryLimits(int maxDepth, int maxSelections, int maxRootFields, int maxAliases) {
-  static final QueryLimits MLFLOW = new QueryLimits(10, 1000, 10, 10);
+record QueryLimits(
+    int maxDepth, int maxSelections, int maxRootFields, int maxAliases, int maxCalls) {
+  static final QueryLimits MLFLOW = new QueryLimits(10, 1000, 10, 10, 2000);
 
   private record Level(SelectionSet set, int depth) {}
 

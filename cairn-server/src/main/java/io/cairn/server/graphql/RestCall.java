@@ -13,6 +13,8 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers a GraphQL field by the REST endpoint that answers the same MLflow call (MLflow's
@@ -22,14 +24,18 @@ import java.util.Map;
  */
 final class RestCall {
   private static final String MEMO = "cairn.graphql.memo";
+  private static final String CALLS = "cairn.graphql.calls";
 
   private final JsonApi api;
   private final ObjectMapper mapper;
   private final HandlerType method;
   private final String path;
 
-  RestCall(JsonApi api, ObjectMapper mapper, HandlerType method, String path) {
+  private final int maxCalls;
+
+  RestCall(JsonApi api, ObjectMapper mapper, HandlerType method, String path, int maxCalls) {
     this.api = api;
+    this.maxCalls = maxCalls;
     this.mapper = mapper;
     this.method = method;
     this.path = path;
@@ -44,12 +50,18 @@ final class RestCall {
   @SuppressWarnings("unchecked")
   Map<String, Object> call(DataFetchingEnvironment env, ObjectNode request) {
     Map<String, Map<String, Object>> memo =
-        env.getGraphQlContext()
-            .computeIfAbsent(MEMO, k -> new java.util.concurrent.ConcurrentHashMap<>());
+        env.getGraphQlContext().computeIfAbsent(MEMO, k -> new ConcurrentHashMap<>());
     String key = method + " " + path + " " + request;
     Map<String, Object> known = memo.get(key);
     if (known != null) {
       return known;
+    }
+    AtomicInteger calls = env.getGraphQlContext().computeIfAbsent(CALLS, k -> new AtomicInteger());
+    if (calls.incrementAndGet() > maxCalls) {
+      throw CairnException.invalid(
+          "This GraphQL query needs more than %d server calls (a run's experiment and modelVersions"
+              + " cost one each); ask for fewer runs or leave those fields out",
+          maxCalls);
     }
     JsonApi.Endpoint endpoint = api.endpoint(method, path);
     if (endpoint == null) {

@@ -271,6 +271,28 @@ def test_model_versions_of_a_run(client, tracking_uri, experiment_id, tmp_path):
                       "status": mv.status, "tags": []}]
 
 
+def test_search_datasets_matches_rest(client, tracking_uri, experiment_id):
+    """mlflowSearchDatasets (a mutation in MLflow's schema) answers as the UI's REST call."""
+    rest_url = tracking_uri + "/ajax-api/2.0/mlflow/experiments/search-datasets"
+    if requests.post(rest_url, json={"experiment_ids": [experiment_id]}, timeout=30).status_code == 404:
+        pytest.skip("this server has no REST search-datasets for GraphQL to answer through")
+    _make_run(client, experiment_id)
+    query = "mutation D($ids: [String]) { mlflowSearchDatasets(input: {experimentIds: $ids}) {" \
+            " datasetSummaries { experimentId name digest context } apiError { code } } }"
+    g = gql(tracking_uri, query, {"ids": [experiment_id]})["mlflowSearchDatasets"]
+    rest = requests.post(rest_url, json={"experiment_ids": [experiment_id]}, timeout=30).json()
+    assert g["datasetSummaries"] == [
+        {"experimentId": d["experiment_id"], "name": d["name"], "digest": d["digest"],
+         "context": d.get("context", "")} for d in rest["dataset_summaries"]]
+    assert g["datasetSummaries"] == [
+        {"experimentId": experiment_id, "name": "iris", "digest": "d1g3st", "context": "training"}]
+    assert g["apiError"] is None
+
+    empty = client.create_experiment(f"gql-empty-{uuid.uuid4().hex[:8]}")
+    g = gql(tracking_uri, query, {"ids": [empty]})["mlflowSearchDatasets"]
+    assert g["datasetSummaries"] == []
+
+
 def test_test_query_echoes(tracking_uri):
     assert gql(tracking_uri, 'query { test(inputString: "ping") { output } }') == {"test": {"output": "ping"}}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherResult;
 import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLCodeRegistry;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,15 +25,22 @@ import java.util.Map;
  */
 final class MlflowSchema {
   private static final String API = "/api/2.0/mlflow";
+  private static final String AJAX = "/ajax-api/2.0/mlflow";
 
   private MlflowSchema() {}
 
   static GraphQLSchema build(JsonApi api, ObjectMapper mapper, int maxCalls) {
-    RestCall getExperiment = rest(api, mapper, maxCalls, HandlerType.GET, "/experiments/get");
-    RestCall getRun = rest(api, mapper, maxCalls, HandlerType.GET, "/runs/get");
-    RestCall searchRuns = rest(api, mapper, maxCalls, HandlerType.POST, "/runs/search");
+    RestCall getExperiment = rest(api, mapper, maxCalls, HandlerType.GET, API + "/experiments/get");
+    RestCall getRun = rest(api, mapper, maxCalls, HandlerType.GET, API + "/runs/get");
+    RestCall searchRuns = rest(api, mapper, maxCalls, HandlerType.POST, API + "/runs/search");
     RestCall searchVersions =
-        rest(api, mapper, maxCalls, HandlerType.GET, "/model-versions/search");
+        rest(api, mapper, maxCalls, HandlerType.GET, API + "/model-versions/search");
+    RestCall listArtifacts = rest(api, mapper, maxCalls, HandlerType.GET, API + "/artifacts/list");
+    RestCall bulkInterval =
+        rest(api, mapper, maxCalls, HandlerType.GET, API + "/metrics/get-history-bulk-interval");
+    // MLflow serves search-datasets for its UI only, under /ajax-api.
+    RestCall searchDatasets =
+        rest(api, mapper, maxCalls, HandlerType.POST, AJAX + "/experiments/search-datasets");
     DataFetcher<Object> searchRunsField = searchRuns::fromInput;
     RuntimeWiring wiring =
         RuntimeWiring.newRuntimeWiring()
@@ -45,73 +54,50 @@ final class MlflowSchema {
                         .dataFetcher("mlflowGetRun", getRun::fromInput)
                         .dataFetcher("mlflowSearchRuns", searchRunsField)
                         .dataFetcher("mlflowSearchModelVersions", searchVersions::fromInput)
-                        .dataFetcher(
-                            "mlflowListArtifacts",
-                            rest(api, mapper, maxCalls, HandlerType.GET, "/artifacts/list")
-                                ::fromInput)
-                        .dataFetcher(
-                            "mlflowGetMetricHistoryBulkInterval",
-                            rest(
-                                    api,
-                                    mapper,
-                                    maxCalls,
-                                    HandlerType.GET,
-                                    "/metrics/get-history-bulk-interval")
-                                ::fromInput)
+                        .dataFetcher("mlflowListArtifacts", listArtifacts::fromInput)
+                        .dataFetcher("mlflowGetMetricHistoryBulkInterval", bulkInterval::fromInput)
                         .dataFetcher("test", MlflowSchema::echo))
             .type(
                 "Mutation",
                 t ->
                     t.dataFetcher("mlflowSearchRuns", searchRunsField)
-                        .dataFetcher(
-                            "mlflowSearchDatasets",
-                            rest(
-                                    api,
-                                    mapper,
-                                    maxCalls,
-                                    HandlerType.POST,
-                                    "/experiments/search-datasets")
-                                ::fromInput)
+                        .dataFetcher("mlflowSearchDatasets", searchDatasets::fromInput)
                         .dataFetcher("testMutation", MlflowSchema::echo))
             .type(
                 "MlflowRunExtension",
                 t ->
-                    t.dataFetcher(
-                            "experiment",
-                            env ->
-                                getExperiment
-                                    .call(
-                                        env,
-                                        WireMaps.toWire(
-                                            Map.of("experimentId", info(env).get("experimentId"))))
-                                    .get("experiment"))
-                        .dataFetcher(
-                            "modelVersions",
-                            env ->
-                                searchVersions
-                                    .call(
-                                        env,
-                                        WireMaps.toWire(
-                                            Map.of(
-                                                "filter",
-                                                "run_id='" + info(env).get("runId") + "'")))
-                                    .getOrDefault("modelVersions", java.util.List.of())))
+                    t.dataFetcher("experiment", env -> runExperiment(getExperiment, env))
+                        .dataFetcher("modelVersions", env -> runVersions(searchVersions, env)))
             .type("MlflowMetricExtension", t -> t.dataFetcher("value", metricValue(true)))
             .type("MlflowMetricWithRunId", t -> t.dataFetcher("value", metricValue(false)))
             .build();
     return new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl()), wiring);
   }
 
-  private static RestCall rest(
-      JsonApi api, ObjectMapper mapper, int maxCalls, HandlerType method, String path) {
-    return new RestCall(api, mapper, method, API + path, maxCalls);
+  /** A run's experiment, as MLflow's {@code MlflowRunExtension.resolve_experiment}. */
+  private static Object runExperiment(RestCall getExperiment, DataFetchingEnvironment env) {
+    Object id = info(env).get("experimentId");
+    return getExperiment.call(env, WireMaps.toWire(Map.of("experimentId", id))).get("experiment");
   }
 
-  private static Object echo(graphql.schema.DataFetchingEnvironment env) {
+  /** The versions registered from a run: a search for {@code run_id='<id>'}, as MLflow's. */
+  private static Object runVersions(RestCall searchVersions, DataFetchingEnvironment env) {
+    String filter = "run_id='" + info(env).get("runId") + "'";
+    return searchVersions
+        .call(env, WireMaps.toWire(Map.of("filter", filter)))
+        .getOrDefault("modelVersions", List.of());
+  }
+
+  private static RestCall rest(
+      JsonApi api, ObjectMapper mapper, int maxCalls, HandlerType method, String path) {
+    return new RestCall(api, mapper, method, path, maxCalls);
+  }
+
+  private static Object echo(DataFetchingEnvironment env) {
     return Map.of("output", String.valueOf((Object) env.getArgument("inputString")));
   }
 
-  private static Map<?, ?> info(graphql.schema.DataFetchingEnvironment env) {
+  private static Map<?, ?> info(DataFetchingEnvironment env) {
     Map<?, ?> run = env.getSource();
     return (Map<?, ?>) run.get("info");
   }

@@ -401,3 +401,39 @@ def test_syntax_error_and_batches_are_400(tracking_uri, extensions_enabled):
     resp = requests.post(tracking_uri + "/graphql", json={"variables": {}}, timeout=30)
     assert resp.status_code == 400
     assert "query" in resp.json()["message"]
+
+
+# ----------------------------------------------------------------------------- the schema
+
+_TYPE_REF = "kind name ofType { kind name ofType { kind name ofType { kind name } } }"
+_SCHEMA_QUERY = ("{ __schema { queryType { name } mutationType { name } types { name kind"
+                 " fields { name args { name type { %s } } type { %s } }"
+                 " inputFields { name type { %s } } enumValues { name } } } }"
+                 % (_TYPE_REF, _TYPE_REF, _TYPE_REF))
+
+
+def _schema_shape(schema_json):
+    """Every non-builtin type's fields with their full type (names and nullability), sorted."""
+    builtin = {"String", "Int", "Float", "Boolean", "ID"}
+    shape = {"query": schema_json["queryType"]["name"], "mutation": schema_json["mutationType"]["name"]}
+    for t in schema_json["types"]:
+        if t["name"].startswith("__") or t["name"] in builtin:
+            continue
+        fields = sorted((f["name"], repr(f["type"]), repr(sorted((a["name"], repr(a["type"]))
+                                                               for a in f["args"])))
+                        for f in t["fields"] or [])
+        inputs = sorted((f["name"], repr(f["type"])) for f in t["inputFields"] or [])
+        enums = sorted(v["name"] for v in t["enumValues"] or [])
+        shape[t["name"]] = (t["kind"], fields, inputs, enums)
+    return shape
+
+
+def test_schema_is_mlflows(tracking_uri):
+    """Same types, fields, arguments and nullability as the installed MLflow's graphene schema."""
+    from graphql import graphql_sync
+    from mlflow.server.graphql.graphql_schema_extensions import schema
+
+    mlflow_answer = graphql_sync(schema.graphql_schema, _SCHEMA_QUERY)
+    assert mlflow_answer.errors is None
+    served = gql(tracking_uri, _SCHEMA_QUERY)
+    assert _schema_shape(served["__schema"]) == _schema_shape(mlflow_answer.data["__schema"])

@@ -46,7 +46,12 @@ final class LongString implements Coercing<Object, String> {
   public Object parseLiteral(
       Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
     if (input instanceof IntValue i) {
-      return i.getValue().longValueExact();
+      try {
+        return i.getValue().longValueExact();
+      } catch (ArithmeticException e) {
+        throw new CoercingParseLiteralException(
+            "Expected an integer within int64 for LongString, got " + i.getValue());
+      }
     }
     if (input instanceof StringValue s) {
       return parseValue(s.getValue(), context, locale);

@@ -96,6 +96,19 @@ class GraphqlBoundsTest {
   }
 
   @Test
+  void int64PastItsRange_isAValidationError_notA500() {
+    try (ServerFixture server = new ServerFixture(dir)) {
+      JsonNode answer =
+          graphql(
+              server,
+              "{ mlflowSearchModelVersions(input: {maxResults: 99999999999999999999}) {"
+                  + " nextPageToken } }");
+      assertThat(answer.get("data").isNull()).isTrue();
+      assertThat(answer.get("errors").get(0).asText()).contains("within int64");
+    }
+  }
+
+  @Test
   void serverCallsPastTheBound_failTheField_andStopCalling() {
     Javalin app = Javalin.create();
     JsonApi api =

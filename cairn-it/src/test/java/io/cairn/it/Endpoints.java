@@ -234,6 +234,14 @@ final class Endpoints {
               "{'name': '$MODEL', 'version': '$VERSION', 'key': 'k'}"),
           query("/api/cairn/v1/registered-models/{$MODEL}/versions/{$VERSION}", "{}"),
           query("/api/3.0/mlflow/server-info", "{}"),
+          json(
+              "POST",
+              "/graphql",
+              "{'query': 'query Q($id: String) { mlflowGetRun(input: {runId: $id}) { run { info {"
+                  + " runId status } } } }', 'variables': {'id': '$RUN'}, 'operationName': 'Q'}"),
+          query(
+              "/graphql",
+              "{'query': '{ mlflowGetExperiment(input: {experimentId: \\\"$EXP\\\"}) { experiment { name } } }'}"),
           query(A + "/artifacts", "{'path': 'fuzz'}"),
           query(A + "/artifacts/{fuzz}/{file.bin}", "{}"),
           new Endpoint("PUT", A + "/artifacts/{fuzz}/{$UNIQUE.bin}", parse("{}"), Carrier.BYTES),

@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Registers JSON endpoints under one or more path prefixes (MLflow serves each route under both
@@ -25,17 +27,37 @@ public final class JsonApi {
   private final ObjectMapper mapper;
   private final JsonBodies bodies;
   private final List<String> prefixes;
+  private final Map<String, Endpoint> endpoints;
 
   public JsonApi(Javalin app, ObjectMapper mapper, JsonBodies bodies, List<String> prefixes) {
+    this(app, mapper, bodies, prefixes, new ConcurrentHashMap<>());
+  }
+
+  private JsonApi(
+      Javalin app,
+      ObjectMapper mapper,
+      JsonBodies bodies,
+      List<String> prefixes,
+      Map<String, Endpoint> endpoints) {
     this.app = app;
     this.mapper = mapper;
     this.bodies = bodies;
     this.prefixes = List.copyOf(prefixes);
+    this.endpoints = endpoints;
   }
 
   /** The same server's API under other prefixes. */
   public JsonApi under(List<String> otherPrefixes) {
-    return new JsonApi(app, mapper, bodies, otherPrefixes);
+    return new JsonApi(app, mapper, bodies, otherPrefixes, endpoints);
+  }
+
+  /**
+   * The endpoint registered (through this API or any {@link #under} it) for a method and full path,
+   * or null: for callers that answer the same question another way (GraphQL) and must answer it as
+   * the REST endpoint does.
+   */
+  public Endpoint endpoint(HandlerType method, String path) {
+    return endpoints.get(method + " " + path);
   }
 
   public void get(String path, Endpoint endpoint) {
@@ -65,6 +87,7 @@ public final class JsonApi {
 
   private void add(HandlerType method, String path, BodyLimits limits, Endpoint endpoint) {
     for (String prefix : prefixes) {
+      endpoints.put(method + " " + prefix + path, endpoint);
       if (!limits.equals(BodyLimits.standard())) {
         bodies.limit(prefix + path, limits);
       }

@@ -7,6 +7,7 @@ import io.cairn.core.registry.RegistryService;
 import io.cairn.core.tracking.ExperimentService;
 import io.cairn.core.tracking.LoggedModelService;
 import io.cairn.core.tracking.RunService;
+import io.cairn.server.graphql.GraphqlEndpoint;
 import io.cairn.server.http.JsonApi;
 import io.javalin.Javalin;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class MlflowRoutes {
     new LoggedModelEndpoints(models, artifactEndpoints).register(api);
     new RegistryEndpoints(registry).register(api);
     new ModelVersionDetails(registry, runs, models).register(root.under(List.of(CAIRN_PREFIX)));
+    GraphqlEndpoint.register(app, root, mapper);
     // MLflow 3 clients ask what the server supports before artifact transfers; a 200 is cached.
     root.under(List.of("/api/3.0/mlflow"))
         .get(

@@ -62,6 +62,18 @@ public interface RunStore {
       Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints);
 
   /**
+   * The points of one metric for several runs, ordered by run id, then timestamp, step and value
+   * (MLflow's get-history-bulk order), at most {@code limit} in all. Unknown run ids have none.
+   */
+  List<Metric> getMetricHistoryBulk(Collection<String> runIds, String key, int limit);
+
+  /**
+   * The distinct (experiment, dataset name, digest, input context) of the runs of these
+   * experiments, at most {@code limit}; ordered by experiment, name, digest and context.
+   */
+  List<DatasetSummary> searchDatasetSummaries(Collection<Long> experimentIds, int limit);
+
+  /**
    * Records a run's inputs in one transaction. {@code links} has one entry per dataset input: the
    * Cairn dataset version its source names, or null; a named version that does not exist in the
    * run's workspace is RESOURCE_DOES_NOT_EXIST and nothing is written.

@@ -55,8 +55,10 @@ public interface RunStore {
 
   /**
    * Per run, the points of one metric with {@code startStep <= step <= endStep} (null: no bound),
-   * reduced to at most {@code maxPoints} per run, keeping the first, last, lowest and highest point
-   * of each step bucket.
+   * downsampled: every point at the steps MLflow's get-history-bulk-interval chooses (up to {@code
+   * maxPoints} + 1 evenly spaced steps of all the runs, plus each run's first and last step), and
+   * on top the first, last, lowest and highest point of each of Cairn's step buckets (at most
+   * {@code maxPoints} more). Ordered by run as given, then step, timestamp and value.
    */
   List<Metric> getMetricHistorySampled(
       Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints);

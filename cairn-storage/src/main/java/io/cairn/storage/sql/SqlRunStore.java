@@ -276,9 +276,15 @@ public final class SqlRunStore implements RunStore {
       Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints) {
     return db.read(
         tx -> {
+          java.util.Set<String> runs = new java.util.LinkedHashSet<>(runIds);
+          List<Long> steps = SampledSteps.choose(tx, runs, key, startStep, endStep, maxPoints);
           List<Metric> out = new ArrayList<>();
-          for (String runId : new java.util.LinkedHashSet<>(runIds)) {
-            out.addAll(MetricSampler.sample(tx, runId, key, startStep, endStep, maxPoints));
+          for (String runId : runs) {
+            // MLflow's evenly spaced steps, and Cairn's extremes of each bucket on top.
+            java.util.TreeSet<Metric> kept = new java.util.TreeSet<>(MetricSampler.ORDER);
+            kept.addAll(SampledSteps.points(tx, runId, key, steps));
+            kept.addAll(MetricSampler.sample(tx, runId, key, startStep, endStep, maxPoints));
+            out.addAll(kept);
           }
           return out;
         });

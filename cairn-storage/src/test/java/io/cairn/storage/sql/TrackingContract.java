@@ -844,6 +844,19 @@ abstract class TrackingContract {
             run2 + "@12",
             run2 + "@16",
             run2 + "@19");
+    // steps logged 0, 1, 2, ... in order are chosen by arithmetic; reading them answers the same
+    assertThat(dense(run1, "a")).isTrue();
+    assertThat(dense(run2, "a")).isTrue();
+    db.write(tx -> tx.update("UPDATE latest_metrics SET dense = ?", false));
+    assertThat(runs.metricHistoryBulkInterval(List.of(run1, run2), "a", null, null, 5))
+        .isEqualTo(both);
+    assertThat(runs.metricHistoryBulkInterval(List.of(run2), "a", 3L, 17L, 4))
+        .extracting(Metric::step)
+        .containsExactly(3L, 6L, 10L, 14L, 17L);
+    db.write(tx -> tx.update("UPDATE latest_metrics SET dense = ?", true));
+    assertThat(runs.metricHistoryBulkInterval(List.of(run2), "a", 3L, 17L, 4))
+        .extracting(Metric::step)
+        .containsExactly(3L, 6L, 10L, 14L, 17L);
 
     // every point of a chosen step
     List<Metric> again = new ArrayList<>();
@@ -851,6 +864,7 @@ abstract class TrackingContract {
       again.add(Metric.of("a", 10.0, 2, step));
     }
     runs.logBatch(run1, again, List.of(), List.of());
+    assertThat(dense(run1, "a")).as("a step logged twice").isFalse();
     assertThat(
             runs.metricHistoryBulkInterval(List.of(run1), "a", null, null, 5).stream()
                 .map(m -> m.step() + "/" + m.timestamp())
@@ -868,6 +882,44 @@ abstract class TrackingContract {
     assertThat(steps(runs.metricHistoryBulkInterval(List.of(run3), "s", null, null, 10)))
         .contains(0L, 10L, 20L, 30L, 40L, 50L, 57L, 60L, 70L, 80L, 90L, 99L)
         .isSorted();
+  }
+
+  @Test
+  void denseSteps_keptAtIngest_onlyWhileEachBatchContinuesTheSteps() {
+    String runId = runs.create(newExperiment("dense"), "me", null, null, List.of()).info().runId();
+    log(runId, Metric.of("m", 1, 1, 5), Metric.of("m", 1, 1, 6));
+    log(runId, Metric.of("m", 1, 1, 7));
+    assertThat(dense(runId, "m")).isTrue();
+    log(runId, Metric.of("m", 1, 1, 9));
+    assertThat(dense(runId, "m")).as("a gap").isFalse();
+    log(runId, Metric.of("k", 1, 1, 2), Metric.of("k", 1, 1, 1));
+    assertThat(dense(runId, "k")).as("out of order").isFalse();
+    log(runId, Metric.of("j", 1, 1, 1), Metric.of("j", 1, 2, 2));
+    log(runId, Metric.of("j", 1, 3, 2));
+    assertThat(dense(runId, "j")).as("step 2 again").isFalse();
+    // the last step there is
+    log(runId, Metric.of("x", 1, 1, Long.MAX_VALUE));
+    log(runId, Metric.of("x", 1, 2, Long.MAX_VALUE));
+    assertThat(dense(runId, "x")).isFalse();
+    assertThat(runs.metricHistoryBulkInterval(List.of(runId), "x", null, null, 5)).hasSize(2);
+    log(runId, Metric.of("y", 1, 1, Long.MAX_VALUE - 1), Metric.of("y", 1, 1, Long.MAX_VALUE));
+    assertThat(dense(runId, "y")).isTrue();
+    assertThat(runs.metricHistoryBulkInterval(List.of(runId), "y", null, null, 5)).hasSize(2);
+  }
+
+  private void log(String runId, Metric... points) {
+    runs.logBatch(runId, List.of(points), List.of(), List.of());
+  }
+
+  private boolean dense(String runId, String key) {
+    return db.read(
+        tx ->
+            tx.first(
+                    "SELECT dense FROM latest_metrics WHERE run_uuid = ? AND key = ?",
+                    rs -> rs.getBoolean(1),
+                    runId,
+                    key)
+                .orElseThrow());
   }
 
   private static List<Long> steps(List<Metric> points) {

@@ -147,7 +147,7 @@ record Draft(
     return q.toString();
   }
 
-  /** Jetty refuses URLs over 8 KiB before Cairn sees them (HttpEdgesIT covers that case). */
+  /** Jetty refuses URLs over 16 KiB before Cairn sees them (HttpEdgesIT covers that case). */
   private static String capped(String text) {
     return text.length() > MAX_URL_PART ? text.substring(0, MAX_URL_PART) : text;
   }

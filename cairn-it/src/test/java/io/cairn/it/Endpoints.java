@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 final class Endpoints {
   static final String P = "/api/2.0/mlflow";
   static final String A = "/api/2.0/mlflow-artifacts";
+  static final String AJAX = "/ajax-api/2.0/mlflow";
 
   /** How the request carries its fields. */
   enum Carrier {
@@ -39,7 +40,10 @@ final class Endpoints {
 
     /** Downloads answer raw bytes, not JSON. */
     boolean answersBytes() {
-      return method.equals("GET") && path.startsWith(A + "/artifacts/");
+      return method.equals("GET")
+          && (path.startsWith(A + "/artifacts/")
+              || path.endsWith("/get-artifact")
+              || path.endsWith("/artifacts/files"));
     }
 
     boolean paged() {
@@ -144,6 +148,20 @@ final class Endpoints {
               P + "/metrics/get-history-bulk-interval",
               "{'run_ids': '$RUN', 'metric_key': 'm', 'start_step': '0', 'end_step': '10', 'max_results': '5'}"),
           query(P + "/artifacts/list", "{'run_id': '$RUN', 'path': ''}"),
+          query(
+              AJAX + "/metrics/get-history-bulk",
+              "{'run_id': '$RUN', 'metric_key': 'm', 'max_results': '5'}"),
+          json("POST", AJAX + "/experiments/search-datasets", "{'experiment_ids': ['$EXP']}"),
+          new Endpoint(
+              "POST",
+              AJAX + "/upload-artifact?run_uuid=$RUN&path=fuzz/$UNIQUE.bin",
+              parse("{}"),
+              Carrier.BYTES),
+          query("/get-artifact", "{'run_uuid': '$RUN', 'path': 'fuzz.txt'}"),
+          query(
+              "/model-versions/get-artifact",
+              "{'name': '$MODEL', 'version': '$VERSION', 'path': 'MLmodel'}"),
+          query(AJAX + "/logged-models/{$LM}/artifacts/files", "{'artifact_file_path': 'MLmodel'}"),
           json(
               "POST",
               P + "/logged-models",

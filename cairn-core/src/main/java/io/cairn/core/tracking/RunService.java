@@ -24,6 +24,10 @@ public final class RunService {
   public static final int SEARCH_LIMIT = 50000;
   public static final int BULK_MAX_RUNS = 100;
   public static final int BULK_MAX_RESULTS = 2500;
+  public static final int HISTORY_BULK_MAX_RUNS = 100;
+  public static final int HISTORY_BULK_MAX_RESULTS = 25000;
+  public static final int DATASETS_MAX_EXPERIMENTS = 20;
+  public static final int DATASETS_MAX_RESULTS = 1000;
 
   private final RunStore store;
   private final ExperimentService experiments;
@@ -238,6 +242,52 @@ public final class RunService {
     }
     int max = maxResults == null ? BULK_MAX_RESULTS : maxResults;
     return store.getMetricHistorySampled(runIds, key, startStep, endStep, max);
+  }
+
+  /**
+   * MLflow's get-history-bulk (the UI's charts of several runs): every point of one metric for up
+   * to {@value #HISTORY_BULK_MAX_RUNS} runs, ordered by run id then timestamp, at most {@code
+   * maxResults} (default and cap {@value #HISTORY_BULK_MAX_RESULTS}) in all.
+   */
+  public List<Metric> metricHistoryBulk(List<String> runIds, String key, Integer maxResults) {
+    if (runIds.isEmpty()) {
+      throw CairnException.invalid(
+          "GetMetricHistoryBulk request must specify at least one run_id.");
+    }
+    if (runIds.size() > HISTORY_BULK_MAX_RUNS) {
+      throw CairnException.invalid(
+          "GetMetricHistoryBulk request cannot specify more than %d run_ids. Received %d"
+              + " run_ids.",
+          HISTORY_BULK_MAX_RUNS, runIds.size());
+    }
+    if (key == null) {
+      throw CairnException.invalid("GetMetricHistoryBulk request must specify a metric_key.");
+    }
+    if (maxResults != null && maxResults < 0) {
+      throw CairnException.invalid(
+          "Invalid value %d for parameter 'max_results' supplied: it must not be negative",
+          maxResults);
+    }
+    int limit = maxResults == null ? HISTORY_BULK_MAX_RESULTS : maxResults;
+    return store.getMetricHistoryBulk(
+        new java.util.TreeSet<>(runIds), key, Math.min(limit, HISTORY_BULK_MAX_RESULTS));
+  }
+
+  /** MLflow's search-datasets: the datasets the runs of up to 20 experiments used. */
+  public List<DatasetSummary> searchDatasets(List<String> experimentIds) {
+    if (experimentIds.isEmpty()) {
+      throw CairnException.invalid(
+          "SearchDatasets request must specify at least one experiment_id.");
+    }
+    if (experimentIds.size() > DATASETS_MAX_EXPERIMENTS) {
+      throw CairnException.invalid(
+          "SearchDatasets request cannot specify more than %d experiment_ids. Received %d"
+              + " experiment_ids.",
+          DATASETS_MAX_EXPERIMENTS, experimentIds.size());
+    }
+    experimentIds.forEach(Validation::experimentId);
+    return store.searchDatasetSummaries(
+        experimentIds.stream().map(Long::parseLong).distinct().toList(), DATASETS_MAX_RESULTS);
   }
 
   public void logInputs(String runId, List<DatasetInput> datasets, List<String> modelIds) {

@@ -55,11 +55,25 @@ public interface RunStore {
 
   /**
    * Per run, the points of one metric with {@code startStep <= step <= endStep} (null: no bound),
-   * reduced to at most {@code maxPoints} per run, keeping the first, last, lowest and highest point
-   * of each step bucket.
+   * downsampled: every point at the steps MLflow's get-history-bulk-interval chooses (up to {@code
+   * maxPoints} + 1 evenly spaced steps of all the runs, plus each run's first and last step), and
+   * on top the first, last, lowest and highest point of each of Cairn's step buckets (at most
+   * {@code maxPoints} more). Ordered by run as given, then step, timestamp and value.
    */
   List<Metric> getMetricHistorySampled(
       Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints);
+
+  /**
+   * The points of one metric for several runs, ordered by run id, then timestamp, step and value
+   * (MLflow's get-history-bulk order), at most {@code limit} in all. Unknown run ids have none.
+   */
+  List<Metric> getMetricHistoryBulk(Collection<String> runIds, String key, int limit);
+
+  /**
+   * The distinct (experiment, dataset name, digest, input context) of the runs of these
+   * experiments, at most {@code limit}; ordered by experiment, name, digest and context.
+   */
+  List<DatasetSummary> searchDatasetSummaries(Collection<Long> experimentIds, int limit);
 
   /**
    * Records a run's inputs in one transaction. {@code links} has one entry per dataset input: the

@@ -20,6 +20,14 @@ public final class HttpLimits {
   /** How long a blocking read or write may wait for the client before the request fails. */
   public static final long IDLE_MILLIS = 30_000;
 
+  /**
+   * The longest request line and headers: 16 KiB, what MLflow's default server (uvicorn on h11)
+   * reads, so a bulk-interval call naming 1,000 run ids reaches the handler and gets MLflow's 400,
+   * not Jetty's 414. Jetty's read buffers stay 8 KiB; only a request actually sending long headers
+   * holds up to this much more while it is parsed.
+   */
+  public static final int MAX_HEADER_BYTES = 16 * 1024;
+
   private HttpLimits() {}
 
   public static void apply(JavalinConfig c, String host, int port) {
@@ -36,6 +44,7 @@ public final class HttpLimits {
     c.jetty.modifyHttpConfiguration(
         http -> {
           http.setIdleTimeout(IDLE_MILLIS);
+          http.setRequestHeaderSize(MAX_HEADER_BYTES);
           // No minimum data rates: Jetty measures them from the request's start, so a client
           // that pauses before its body (hashing the files it is about to send) was cut off.
           http.setSendServerVersion(false);
@@ -52,6 +61,9 @@ public final class HttpLimits {
           || path.startsWith("/api/2.0/mlflow-artifacts/mpu/part/")
           || path.startsWith("/api/cairn/v1/datasets/blobs/");
     }
-    return method.equals("POST") && path.equals("/api/cairn/v1/datasets/blobs/pack");
+    // MLflow's upload-artifact takes a file's raw bytes (at most 10 MB), not JSON.
+    return method.equals("POST")
+        && (path.equals("/api/cairn/v1/datasets/blobs/pack")
+            || path.equals("/ajax-api/2.0/mlflow/upload-artifact"));
   }
 }

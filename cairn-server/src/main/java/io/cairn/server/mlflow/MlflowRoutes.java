@@ -41,6 +41,8 @@ public final class MlflowRoutes {
         .register(app, root.under(List.of(ARTIFACTS_PREFIX)), ARTIFACTS_PREFIX);
     new LoggedModelEndpoints(models, artifactEndpoints).register(api);
     new RegistryEndpoints(registry).register(api);
+    new AjaxEndpoints(runs).register(root);
+    new ArtifactFileEndpoints(artifacts, runs, models, registry).register(app);
     new ModelVersionDetails(registry, runs, models).register(root.under(List.of(CAIRN_PREFIX)));
     GraphqlEndpoint.register(app, root, mapper);
     // MLflow 3 clients ask what the server supports before artifact transfers; a 200 is cached.

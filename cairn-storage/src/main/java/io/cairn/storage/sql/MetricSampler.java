@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * ends join the first and last bucket), so each bucket's lowest and highest points are exact.
  */
 final class MetricSampler {
-  private static final Comparator<Metric> ORDER =
+  static final Comparator<Metric> ORDER =
       Comparator.comparingLong(Metric::step)
           .thenComparingLong(Metric::timestamp)
           .thenComparingDouble(Metric::value);

@@ -20,8 +20,21 @@ final class MetricWriter {
     Metric latest;
     Double min;
     Double max;
+    long minStep;
+    long lastStep;
+
+    /** Whether the batch's steps so far are minStep, minStep + 1, ... in order, one point each. */
+    boolean dense;
 
     void add(Metric m) {
+      if (latest == null) {
+        minStep = m.step();
+        dense = true;
+      } else {
+        dense = dense && lastStep != Long.MAX_VALUE && m.step() == lastStep + 1;
+        minStep = Math.min(minStep, m.step());
+      }
+      lastStep = m.step();
       if (latest == null || newer(m, latest)) {
         latest = m;
       }
@@ -158,7 +171,9 @@ final class MetricWriter {
                 nan,
                 s.min,
                 s.max,
-                true
+                true,
+                s.minStep,
+                s.dense
               });
         });
     return rows;
@@ -174,9 +189,17 @@ final class MetricWriter {
             + " latest_metrics.timestamp, latest_metrics.value)";
     // blocked is set only when the row is created: a key first logged before metric_blocks existed
     // keeps false.
+    // dense stays true only while each batch continues right after the highest step so far; a key
+    // first logged before min_step existed keeps it null and dense false.
     return "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan, min_value,"
-        + " max_value, blocked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO"
-        + " UPDATE SET"
+        + " max_value, blocked, min_step, dense) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON"
+        + " CONFLICT (run_uuid, key) DO UPDATE SET"
+        + " min_step = CASE WHEN latest_metrics.min_step IS NULL THEN NULL ELSE "
+        + d.least("latest_metrics.min_step", "excluded.min_step")
+        + " END,"
+        + " dense = CASE WHEN latest_metrics.dense AND excluded.dense AND latest_metrics.step < "
+        + Long.MAX_VALUE
+        + " THEN latest_metrics.step + 1 = excluded.min_step ELSE FALSE END,"
         + " value = CASE WHEN "
         + newer
         + " THEN excluded.value ELSE latest_metrics.value END,"

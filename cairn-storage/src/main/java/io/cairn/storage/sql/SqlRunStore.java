@@ -5,6 +5,7 @@ import io.cairn.core.error.CairnException;
 import io.cairn.core.search.Filter;
 import io.cairn.core.search.OrderBy;
 import io.cairn.core.tracking.DatasetInput;
+import io.cairn.core.tracking.DatasetSummary;
 import io.cairn.core.tracking.HistoryCursor;
 import io.cairn.core.tracking.LifecycleStage;
 import io.cairn.core.tracking.Metric;
@@ -275,12 +276,65 @@ public final class SqlRunStore implements RunStore {
       Collection<String> runIds, String key, Long startStep, Long endStep, int maxPoints) {
     return db.read(
         tx -> {
+          java.util.Set<String> runs = new java.util.LinkedHashSet<>(runIds);
+          List<Long> steps = SampledSteps.choose(tx, runs, key, startStep, endStep, maxPoints);
           List<Metric> out = new ArrayList<>();
-          for (String runId : new java.util.LinkedHashSet<>(runIds)) {
-            out.addAll(MetricSampler.sample(tx, runId, key, startStep, endStep, maxPoints));
+          for (String runId : runs) {
+            // MLflow's evenly spaced steps, and Cairn's extremes of each bucket on top.
+            java.util.TreeSet<Metric> kept = new java.util.TreeSet<>(MetricSampler.ORDER);
+            kept.addAll(SampledSteps.points(tx, runId, key, steps));
+            kept.addAll(MetricSampler.sample(tx, runId, key, startStep, endStep, maxPoints));
+            out.addAll(kept);
           }
           return out;
         });
+  }
+
+  @Override
+  public List<Metric> getMetricHistoryBulk(Collection<String> runIds, String key, int limit) {
+    List<Object> args = new ArrayList<>(runIds);
+    args.add(key);
+    args.add(limit);
+    return db.read(
+        tx ->
+            tx.query(
+                "SELECT run_uuid, value, timestamp, step, is_nan FROM metrics WHERE run_uuid IN ("
+                    + Tx.placeholders(runIds.size())
+                    + ") AND key = ? ORDER BY run_uuid, timestamp, step, value LIMIT ?",
+                rs ->
+                    new Metric(
+                        key,
+                        rs.getBoolean(5) ? Double.NaN : rs.getDouble(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getString(1),
+                        null,
+                        null,
+                        null),
+                args.toArray()));
+  }
+
+  @Override
+  public List<DatasetSummary> searchDatasetSummaries(Collection<Long> experimentIds, int limit) {
+    List<Object> args = new ArrayList<>(experimentIds);
+    args.add(limit);
+    // A left join: an input without a context tag is still listed, with no context.
+    return db.read(
+        tx ->
+            tx.query(
+                "SELECT DISTINCT d.experiment_id, d.name, d.digest, t.value FROM datasets d JOIN"
+                    + " run_dataset_inputs i ON i.dataset_uuid = d.dataset_uuid LEFT JOIN"
+                    + " run_dataset_input_tags t ON t.run_uuid = i.run_uuid AND t.dataset_uuid ="
+                    + " i.dataset_uuid AND t.key = 'mlflow.data.context' WHERE d.experiment_id IN ("
+                    + Tx.placeholders(experimentIds.size())
+                    + ") ORDER BY d.experiment_id, d.name, d.digest, t.value LIMIT ?",
+                rs ->
+                    new DatasetSummary(
+                        Long.toString(rs.getLong(1)),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4)),
+                args.toArray()));
   }
 
   @Override

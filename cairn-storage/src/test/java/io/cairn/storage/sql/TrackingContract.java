@@ -547,7 +547,9 @@ abstract class TrackingContract {
     assertThat(third.items()).hasSize(200);
     assertThat(third.nextPageToken()).isNull();
     List<Metric> sampled = runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 50);
-    assertThat(sampled).hasSizeLessThanOrEqualTo(50);
+    // MLflow's 51 evenly spaced steps, and Cairn's at most 50 extremes and ends
+    assertThat(sampled).hasSizeLessThanOrEqualTo(101);
+    assertThat(steps(sampled)).containsAll(mlflowSteps(points, null, null, 50));
     assertThat(sampled).extracting(Metric::value).contains(1e6);
     assertThat(sampled.get(0).step()).isZero();
     assertThat(sampled.get(sampled.size() - 1).step()).isEqualTo(999);
@@ -813,25 +815,31 @@ abstract class TrackingContract {
     java.util.Set<String> real = new java.util.HashSet<>();
     logged.forEach(m -> real.add(m.step() + "/" + m.timestamp()));
     List<Metric> fromBlocks = runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 1000);
-    assertThat(fromBlocks).hasSizeLessThanOrEqualTo(1000).hasSizeGreaterThan(900);
+    assertThat(fromBlocks).hasSizeLessThanOrEqualTo(2001 + 10).hasSizeGreaterThan(1500);
     assertThat(fromBlocks).allMatch(m -> real.contains(m.step() + "/" + m.timestamp()));
     assertThat(fromBlocks).isSortedAccordingTo(java.util.Comparator.comparingLong(Metric::step));
     assertThat(fromBlocks.get(0).step()).isZero();
     assertThat(fromBlocks.get(fromBlocks.size() - 1).step()).isEqualTo(119_999);
     assertThat(fromBlocks).extracting(Metric::value).contains(-50.0, Double.POSITIVE_INFINITY);
 
-    assertThat(keys(fromBlocks)).isEqualTo(keys(alignedBuckets(logged, 1000)));
+    assertThat(keys(fromBlocks))
+        .isEqualTo(
+            keys(
+                union(
+                    alignedBuckets(logged, 1000),
+                    atSteps(logged, mlflowSteps(logged, null, null, 1000)))));
 
     // keys logged before the blocks existed are downsampled by scanning their history
     db.write(tx -> tx.update("UPDATE latest_metrics SET blocked = ?", false));
     List<Metric> scanned = runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 1000);
-    assertThat(scanned).hasSizeLessThanOrEqualTo(1000).hasSizeGreaterThan(900);
+    assertThat(scanned).hasSizeLessThanOrEqualTo(2001 + 10).hasSizeGreaterThan(1500);
     assertThat(scanned).extracting(Metric::value).contains(-50.0, Double.POSITIVE_INFINITY);
     db.write(tx -> tx.update("UPDATE latest_metrics SET blocked = ?", true));
 
     // a range: nothing outside it, its first and last points kept
     List<Metric> range = runs.metricHistoryBulkInterval(List.of(runId), "m", 10_001L, 90_000L, 200);
-    assertThat(range).hasSizeLessThanOrEqualTo(200).hasSizeGreaterThan(150);
+    assertThat(range).hasSizeLessThanOrEqualTo(401 + 2).hasSizeGreaterThan(300);
+    assertThat(steps(range)).containsAll(mlflowSteps(logged, 10_001L, 90_000L, 200));
     assertThat(range).allMatch(m -> m.step() >= 10_001 && m.step() <= 90_000);
     assertThat(range.get(0).step()).isEqualTo(10_001);
     assertThat(range.get(range.size() - 1).step()).isEqualTo(90_000);
@@ -850,10 +858,169 @@ abstract class TrackingContract {
             Metric.of("m", 4, 2, 9_000_000_000_000_000_000L)),
         List.of(),
         List.of());
+    // MLflow's steps (0 and the highest: without a range it starts at 0), and Cairn's ends
     assertThat(runs.metricHistoryBulkInterval(List.of(runId), "m", null, null, 3))
-        .hasSizeLessThanOrEqualTo(3)
         .extracting(Metric::value)
-        .contains(1.0, 4.0);
+        .containsExactly(1.0, 2.0, 3.0, 4.0);
+  }
+
+  @Test
+  void bulkInterval_returnsMlflowsEvenlySpacedSteps_withCairnsExtremesOnTop() {
+    // MLflow's own server test (test_get_metric_history_bulk_interval_respects_max_results)
+    String exp = newExperiment("sampling");
+    String run1 = runs.create(exp, "me", null, null, List.of()).info().runId();
+    List<Metric> history = new ArrayList<>();
+    for (int step = 0; step < 10; step++) {
+      history.add(Metric.of("a", 10.0, 1, step));
+    }
+    runs.logBatch(run1, history, List.of(), List.of());
+    assertThat(steps(runs.metricHistoryBulkInterval(List.of(run1), "a", null, null, 5)))
+        .containsExactly(0L, 2L, 4L, 6L, 8L, 9L);
+    assertThat(steps(runs.metricHistoryBulkInterval(List.of(run1), "a", 0L, 4L, 5)))
+        .containsExactly(0L, 1L, 2L, 3L, 4L);
+
+    // several runs: the steps are chosen from all of theirs, with each run's first and last
+    String run2 = runs.create(exp, "me", null, null, List.of()).info().runId();
+    List<Metric> history2 = new ArrayList<>();
+    for (int step = 0; step < 20; step++) {
+      history2.add(Metric.of("a", 10.0, 1, step));
+    }
+    runs.logBatch(run2, history2, List.of(), List.of());
+    List<Metric> both = runs.metricHistoryBulkInterval(List.of(run1, run2), "a", null, null, 5);
+    assertThat(both.stream().map(m -> m.runId() + "@" + m.step()).toList())
+        .containsExactly(
+            run1 + "@0",
+            run1 + "@4",
+            run1 + "@8",
+            run1 + "@9",
+            run2 + "@0",
+            run2 + "@4",
+            run2 + "@8",
+            run2 + "@9",
+            run2 + "@12",
+            run2 + "@16",
+            run2 + "@19");
+    // steps logged 0, 1, 2, ... in order are chosen by arithmetic; reading them answers the same
+    assertThat(dense(run1, "a")).isTrue();
+    assertThat(dense(run2, "a")).isTrue();
+    db.write(tx -> tx.update("UPDATE latest_metrics SET dense = ?", false));
+    assertThat(runs.metricHistoryBulkInterval(List.of(run1, run2), "a", null, null, 5))
+        .isEqualTo(both);
+    assertThat(runs.metricHistoryBulkInterval(List.of(run2), "a", 3L, 17L, 4))
+        .extracting(Metric::step)
+        .containsExactly(3L, 6L, 10L, 14L, 17L);
+    db.write(tx -> tx.update("UPDATE latest_metrics SET dense = ?", true));
+    assertThat(runs.metricHistoryBulkInterval(List.of(run2), "a", 3L, 17L, 4))
+        .extracting(Metric::step)
+        .containsExactly(3L, 6L, 10L, 14L, 17L);
+
+    // every point of a chosen step
+    List<Metric> again = new ArrayList<>();
+    for (int step = 0; step < 10; step++) {
+      again.add(Metric.of("a", 10.0, 2, step));
+    }
+    runs.logBatch(run1, again, List.of(), List.of());
+    assertThat(dense(run1, "a")).as("a step logged twice").isFalse();
+    assertThat(
+            runs.metricHistoryBulkInterval(List.of(run1), "a", null, null, 5).stream()
+                .map(m -> m.step() + "/" + m.timestamp())
+                .toList())
+        .containsExactly(
+            "0/1", "0/2", "2/1", "2/2", "4/1", "4/2", "6/1", "6/2", "8/1", "8/2", "9/1", "9/2");
+
+    // a spike between the chosen steps is kept too
+    String run3 = runs.create(exp, "me", null, null, List.of()).info().runId();
+    List<Metric> spiky = new ArrayList<>();
+    for (int step = 0; step < 100; step++) {
+      spiky.add(Metric.of("s", step == 57 ? 99 : 0, 1, step));
+    }
+    runs.logBatch(run3, spiky, List.of(), List.of());
+    assertThat(steps(runs.metricHistoryBulkInterval(List.of(run3), "s", null, null, 10)))
+        .contains(0L, 10L, 20L, 30L, 40L, 50L, 57L, 60L, 70L, 80L, 90L, 99L)
+        .isSorted();
+  }
+
+  @Test
+  void denseSteps_keptAtIngest_onlyWhileEachBatchContinuesTheSteps() {
+    String runId = runs.create(newExperiment("dense"), "me", null, null, List.of()).info().runId();
+    log(runId, Metric.of("m", 1, 1, 5), Metric.of("m", 1, 1, 6));
+    log(runId, Metric.of("m", 1, 1, 7));
+    assertThat(dense(runId, "m")).isTrue();
+    log(runId, Metric.of("m", 1, 1, 9));
+    assertThat(dense(runId, "m")).as("a gap").isFalse();
+    log(runId, Metric.of("k", 1, 1, 2), Metric.of("k", 1, 1, 1));
+    assertThat(dense(runId, "k")).as("out of order").isFalse();
+    log(runId, Metric.of("j", 1, 1, 1), Metric.of("j", 1, 2, 2));
+    log(runId, Metric.of("j", 1, 3, 2));
+    assertThat(dense(runId, "j")).as("step 2 again").isFalse();
+    // the last step there is
+    log(runId, Metric.of("x", 1, 1, Long.MAX_VALUE));
+    log(runId, Metric.of("x", 1, 2, Long.MAX_VALUE));
+    assertThat(dense(runId, "x")).isFalse();
+    assertThat(runs.metricHistoryBulkInterval(List.of(runId), "x", null, null, 5)).hasSize(2);
+    log(runId, Metric.of("y", 1, 1, Long.MAX_VALUE - 1), Metric.of("y", 1, 1, Long.MAX_VALUE));
+    assertThat(dense(runId, "y")).isTrue();
+    assertThat(runs.metricHistoryBulkInterval(List.of(runId), "y", null, null, 5)).hasSize(2);
+  }
+
+  private void log(String runId, Metric... points) {
+    runs.logBatch(runId, List.of(points), List.of(), List.of());
+  }
+
+  private boolean dense(String runId, String key) {
+    return db.read(
+        tx ->
+            tx.first(
+                    "SELECT dense FROM latest_metrics WHERE run_uuid = ? AND key = ?",
+                    rs -> rs.getBoolean(1),
+                    runId,
+                    key)
+                .orElseThrow());
+  }
+
+  private static List<Long> steps(List<Metric> points) {
+    return points.stream().map(Metric::step).toList();
+  }
+
+  /** MLflow's step choice for one run, written from its store's Python (an independent copy). */
+  private static List<Long> mlflowSteps(List<Metric> logged, Long start, Long end, int max) {
+    java.util.TreeSet<Long> all = new java.util.TreeSet<>();
+    logged.forEach(m -> all.add(m.step()));
+    long from = start == null ? 0 : start;
+    long to = end == null ? all.last() : end;
+    List<Long> inRange = new ArrayList<>(all.subSet(from, true, to, true));
+    java.util.TreeSet<Long> chosen = new java.util.TreeSet<>();
+    if (inRange.size() <= max) {
+      chosen.addAll(inRange);
+    } else {
+      double interval = (double) inRange.size() / max;
+      for (int i = 0; i < max; i++) {
+        chosen.add(inRange.get((int) (i * interval)));
+      }
+      chosen.add(inRange.get(inRange.size() - 1));
+    }
+    for (long bound : List.of(all.first(), all.last())) {
+      if (bound >= from && bound <= to) {
+        chosen.add(bound);
+      }
+    }
+    return new ArrayList<>(chosen);
+  }
+
+  private static List<Metric> atSteps(List<Metric> logged, List<Long> steps) {
+    java.util.Set<Long> wanted = new java.util.HashSet<>(steps);
+    return logged.stream().filter(m -> wanted.contains(m.step())).toList();
+  }
+
+  private static List<Metric> union(List<Metric> a, List<Metric> b) {
+    java.util.TreeSet<Metric> all =
+        new java.util.TreeSet<>(
+            java.util.Comparator.comparingLong(Metric::step)
+                .thenComparingLong(Metric::timestamp)
+                .thenComparingDouble(Metric::value));
+    all.addAll(a);
+    all.addAll(b);
+    return new ArrayList<>(all);
   }
 
   private static List<String> keys(List<Metric> points) {

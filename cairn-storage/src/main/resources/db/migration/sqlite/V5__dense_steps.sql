@@ -1,0 +1,6 @@
+-- Per run and key: its lowest step, and whether its steps are exactly min_step..step (the latest,
+-- highest step) with one point each, kept at ingest. get-history-bulk-interval then chooses MLflow's
+-- evenly spaced steps by arithmetic instead of reading every step. Keys logged before this migration
+-- keep dense = 0 (their steps are read).
+ALTER TABLE latest_metrics ADD COLUMN min_step INTEGER;
+ALTER TABLE latest_metrics ADD COLUMN dense INTEGER NOT NULL DEFAULT 0;

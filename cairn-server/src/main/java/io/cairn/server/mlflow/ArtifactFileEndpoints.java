@@ -101,7 +101,9 @@ final class ArtifactFileEndpoints {
     body.unread(first);
     ArtifactPath target = root(runs.info(runId).artifactUri()).resolve(path);
     repository.write(target, new Capped(body));
+    // MLflow answers an empty application/json body; "{}" is the same to its clients, and JSON.
     ctx.contentType("application/json");
+    ctx.result("{}");
   }
 
   private void send(Context ctx, String artifactUri, String relative) {

@@ -34,6 +34,7 @@ import io.cairn.server.http.UrlEscapes;
 import io.cairn.server.mlflow.MlflowRoutes;
 import io.cairn.server.ops.OpsEndpoints;
 import io.cairn.server.ops.RequestObserver;
+import io.cairn.server.ui.UiAssets;
 import io.cairn.storage.local.LocalArtifactRepository;
 import io.cairn.storage.local.LocalMultipartUploads;
 import io.cairn.storage.s3.S3ArtifactRepository;
@@ -196,6 +197,7 @@ public final class CairnServer implements AutoCloseable {
       // Before any route decodes a URL, for every route.
       UrlEscapes.install(app);
       OpsEndpoints.register(app, db, meters, VERSION);
+      UiAssets.register(app);
       JsonApi root = new JsonApi(app, mapper, bodies, List.of(""));
       MlflowRoutes.register(
           app,

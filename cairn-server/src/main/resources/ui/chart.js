@@ -2,6 +2,9 @@
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { h } from './dom.js';
 
+// Steps are whole numbers: the x axis ticks never fall between two.
+const STEP_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9].map((p) => m * p)).sort((a, b) => a - b);
+
 function css(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -21,7 +24,7 @@ export function metricChart(into, key, points) {
     width,
     height: 300,
     scales: { x: { time: false } },
-    axes: [{ ...axis, label: 'step' }, { ...axis, size: 70 }],
+    axes: [{ ...axis, label: 'step', incrs: STEP_INCREMENTS }, { ...axis, size: 70 }],
     series: [{ label: 'step' }, { label: key, stroke: css('--accent'), width: 2, points: { show: points.length <= 60 } }],
     legend: { live: true },
   }, [xs, ys], into);

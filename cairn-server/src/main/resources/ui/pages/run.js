@@ -53,7 +53,9 @@ export async function render(root, params, query) {
 
   if (metrics.length) {
     const keys = metrics.map((m) => m.key).sort();
-    const chosen = keys.includes(query.get('metric')) ? query.get('metric') : keys[0];
+    // Unless the URL names one, the metric with the longest history (its latest step is highest).
+    const longest = [...metrics].sort((a, b) => Number(b.step || 0) - Number(a.step || 0) || a.key.localeCompare(b.key))[0].key;
+    const chosen = keys.includes(query.get('metric')) ? query.get('metric') : longest;
     const select = h('select', { name: 'metric', 'aria-label': 'Metric to chart' }, keys.map((k) => h('option', { value: k, selected: k === chosen }, k)));
     const area = h('div.chart');
     const section = h('section.card.chart-card', h('div.title-row', h('h2', 'Chart'), select), area);
@@ -107,6 +109,7 @@ async function artifacts(runId) {
         const toggle = h('button.link', { type: 'button', 'aria-expanded': 'false', on: { click: async () => {
           const expanded = toggle.getAttribute('aria-expanded') === 'true';
           toggle.setAttribute('aria-expanded', String(!expanded));
+          toggle.textContent = (expanded ? '▸ ' : '▾ ') + name + '/';
           if (expanded) sub.replaceChildren(); else await open(f.path, sub);
         } } }, '▸ ' + name + '/');
         return h('li.dir', toggle, sub);

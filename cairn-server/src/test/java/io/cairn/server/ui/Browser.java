@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -114,14 +116,34 @@ final class Browser implements AutoCloseable {
     return false;
   }
 
-  /** Writes target/ui-screenshots/{name}.png. */
+  /** Writes target/ui-screenshots/{name}.png of the whole page, not only the visible part. */
   void screenshot(String name) {
+    Dimension window = driver.manage().window().getSize();
+    Object height = driver.executeScript("return document.documentElement.scrollHeight");
+    int full =
+        Math.min(4000, ((Number) height).intValue() + (window.getHeight() - viewportHeight()));
     try {
+      if (full > window.getHeight()) {
+        driver.manage().window().setSize(new Dimension(window.getWidth(), full));
+      }
       Files.createDirectories(SCREENSHOTS);
       Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      driver.manage().window().setSize(window);
     }
+  }
+
+  private int viewportHeight() {
+    return ((Number) driver.executeScript("return window.innerHeight")).intValue();
+  }
+
+  /** Makes the page see the system's dark (or light) colour scheme preference. */
+  void colorScheme(String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
   }
 
   @Override

@@ -201,8 +201,33 @@ class UiBrowserTest {
     browser.waitForText("#artifacts", "notes.txt");
     browser.driver.findElement(By.xpath("//button[contains(., 'model/')]")).click();
     browser.waitForText("#artifacts", "MLmodel");
+    // The chart shows the metric with the longest history first.
+    assertThat(browser.waitFor("select[name=metric]").getDomProperty("value")).isEqualTo("loss");
+    browser.driver.executeScript("window.scrollTo(0, 0)");
     browser.screenshot("run");
     browser.assertNoConsoleErrors("run");
+  }
+
+  @Test
+  void darkTheme_followsTheSystemPreference() {
+    browser.colorScheme("dark");
+    try {
+      browser.open(server.url() + "/#/experiments/" + experimentId + "/runs/" + tunedRunId);
+      browser.waitForText("h1", "tuned");
+      browser.waitFor(".chart canvas");
+      String background =
+          (String)
+              browser.driver.executeScript(
+                  "return getComputedStyle(document.body).backgroundColor");
+      assertThat(background).isEqualTo("rgb(21, 24, 28)");
+      browser.screenshot("run-dark");
+      browser.open(server.url() + "/#/experiments/" + experimentId);
+      browser.waitForText("table.runs", "tuned");
+      browser.screenshot("runs-dark");
+      browser.assertNoConsoleErrors("dark run");
+    } finally {
+      browser.colorScheme("light");
+    }
   }
 
   @Test

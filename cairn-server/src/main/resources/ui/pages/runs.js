@@ -9,7 +9,16 @@ const MAX_KEY_COLUMNS = 4;
 
 export async function render(root, params, query) {
   const id = params.experimentId;
-  const state = { filter: query.get('filter') || '', order: query.get('order') || 'attributes.start_time DESC', page: query.get('page') || '' };
+  const state = {
+    filter: query.get('filter') || '',
+    order: query.get('order') || 'attributes.start_time DESC',
+    page: query.get('page') || '',
+    back: query.get('back') || '', // the pages before this one: '.'+token each ('.' the first), '~'-separated
+    metrics: query.get('metrics') || '', // chosen columns, ','-separated; none: picked from the page
+    params: query.get('params') || '',
+    size: query.get('size') || '',
+  };
+  const pageSize = Math.min(1000, Math.max(1, Number(state.size) || PAGE_SIZE));
   const here = (change) => link('/experiments/' + id, { ...state, ...change });
 
   let experiment;
@@ -28,15 +37,15 @@ export async function render(root, params, query) {
     placeholder: "metrics.accuracy > 0.9 and params.model = 'cnn'", spellcheck: 'false' });
   root.append(h('form.toolbar.filter-bar', { role: 'search', on: { submit: (e) => {
     e.preventDefault();
-    go('/experiments/' + id, { filter: box.value.trim(), order: state.order });
+    go('/experiments/' + id, { filter: box.value.trim(), order: state.order, metrics: state.metrics, params: state.params });
   } } }, box, h('button.primary', { type: 'submit' }, 'Apply'),
-  state.filter ? h('a.button', { href: link('/experiments/' + id, { order: state.order }) }, 'Clear') : null));
+  state.filter ? h('a.button', { href: link('/experiments/' + id, { order: state.order, metrics: state.metrics, params: state.params }) }, 'Clear') : null));
 
   let answer;
   try {
     answer = await api.searchRuns({
       experiment_ids: [id], filter: state.filter || undefined, order_by: [state.order],
-      max_results: PAGE_SIZE, page_token: state.page || undefined,
+      max_results: pageSize, page_token: state.page || undefined,
     });
   } catch (e) {
     root.append(errorBox(e, state.filter ? 'The filter was refused' : 'Could not list runs'));
@@ -50,8 +59,8 @@ export async function render(root, params, query) {
     return;
   }
   const sortKey = parseOrder(state.order);
-  const metricKeys = pickKeys(runs, 'metrics', sortKey);
-  const paramKeys = pickKeys(runs, 'params', sortKey);
+  const metricKeys = chosenKeys(state.metrics) || pickKeys(runs, 'metrics', sortKey);
+  const paramKeys = chosenKeys(state.params) || pickKeys(runs, 'params', sortKey);
   const columns = [
     { label: 'Run', order: 'attributes.run_name', cell: (r) => h('a', { href: link(`/experiments/${id}/runs/${r.info.run_id}`) }, r.info.run_name || r.info.run_id) },
     { label: 'Status', order: 'attributes.status', cell: (r) => statusBadge(r.info.status) },
@@ -66,13 +75,51 @@ export async function render(root, params, query) {
     const next = active && !sortKey.desc ? c.order + ' DESC' : c.order + (active ? ' ASC' : ' DESC');
     return h('th' + (c.cls === 'num' ? '.num' : ''), { 'aria-sort': active ? (sortKey.desc ? 'descending' : 'ascending') : null, 'data-column': c.label },
       c.group ? h('span.group', c.group) : null,
-      h('a.sort', { href: here({ order: next, page: '' }), title: 'Sort by ' + c.label }, c.label, active ? (sortKey.desc ? ' ▼' : ' ▲') : ''));
+      h('a.sort', { href: here({ order: next, page: '', back: '' }), title: 'Sort by ' + c.label }, c.label, active ? (sortKey.desc ? ' ▼' : ' ▲') : ''));
   });
   const body = runs.map((r) => h('tr', { 'data-run-id': r.info.run_id }, columns.map((c) => h('td' + (c.cls ? '.' + c.cls : ''), c.cell(r)))));
+  root.append(columnPicker(runs, metricKeys, paramKeys, (change) => go('/experiments/' + id, { ...state, ...change })));
   root.append(h('div.table-wrap', h('table.grid.runs', h('thead', h('tr', head)), h('tbody', body))));
   root.append(h('div.pager', h('span.muted', `${runs.length} run${runs.length === 1 ? '' : 's'} on this page`),
-    state.page ? h('a.button', { href: here({ page: '' }) }, '← First page') : null,
-    answer.next_page_token ? h('a.button', { href: here({ page: answer.next_page_token }) }, 'Next page →') : null));
+    state.page ? h('a.button', { href: here(previous(state.back)) }, '← Previous page') : null,
+    answer.next_page_token ? h('a.button', { href: here({ page: answer.next_page_token, back: join([...split(state.back), state.page]) }) }, 'Next page →') : null));
+}
+
+function split(back) {
+  return back ? back.split('~').map((t) => t.slice(1)) : [];
+}
+
+function join(trail) {
+  return trail.map((t) => '.' + t).join('~');
+}
+
+/** The page before this one: the last token of the trail ('' is the first page). */
+function previous(back) {
+  const trail = split(back);
+  const page = trail.pop() || '';
+  return { page, back: join(trail) };
+}
+
+/** The columns the URL names; '-' is none. */
+function chosenKeys(list) {
+  if (list === '-') return [];
+  const keys = list.split(',').map((k) => k.trim()).filter(Boolean);
+  return keys.length ? keys : null;
+}
+
+/** Checkboxes for the metric and param columns among the keys this page's runs have. */
+function columnPicker(runs, metricKeys, paramKeys, apply) {
+  const all = (kind) => [...new Set(runs.flatMap((r) => (r.data?.[kind] || []).map((x) => x.key)))].sort();
+  const group = (kind, label, shown) => {
+    const keys = [...new Set([...all(kind), ...shown])].sort();
+    return h('fieldset', h('legend', label), keys.length ? keys.map((k) => h('label.check',
+      h('input', { type: 'checkbox', name: kind, value: k, checked: shown.includes(k) }), ' ' + k)) : h('span.muted', 'none'));
+  };
+  const form = h('form.columns', { on: { change: () => {
+    const picked = (kind) => [...form.querySelectorAll(`input[name=${kind}]:checked`)].map((i) => i.value).join(',');
+    apply({ metrics: picked('metrics') || '-', params: picked('params') || '-', page: '', back: '' });
+  } } }, group('metrics', 'Metrics', metricKeys), group('params', 'Parameters', paramKeys));
+  return h('details.column-picker', h('summary', 'Columns'), form);
 }
 
 function parseOrder(order) {

@@ -75,7 +75,9 @@ final class Browser implements AutoCloseable {
     return new Browser(new ChromeDriver(service, options));
   }
 
+  /** Loads the page afresh (a hash change alone would leave the last page's content to match). */
   void open(String url) {
+    driver.get("about:blank");
     driver.get(url);
   }
 

@@ -172,6 +172,92 @@ class UiBrowserTest {
   }
 
   @Test
+  void runsTable_pagesWithTheServersTokens_forwardAndBack() {
+    String base =
+        server.url() + "/#/experiments/" + experimentId + "?size=2&order=attributes.run_name+ASC";
+    browser.open(base);
+    browser.waitForText("table.runs", "baseline");
+    assertThat(runNames()).containsExactly("baseline", "deep");
+    browser.driver.findElement(By.linkText("Next page →")).click();
+    browser.waitForText("table.runs", "tuned");
+    assertThat(runNames()).containsExactly("tuned");
+    assertThat(browser.driver.getCurrentUrl()).contains("page=");
+    browser.driver.findElement(By.linkText("← Previous page")).click();
+    browser.waitForText("table.runs", "baseline");
+    assertThat(runNames()).containsExactly("baseline", "deep");
+    assertThat(browser.all(".pager a"))
+        .extracting(WebElement::getText)
+        .containsExactly("Next page →");
+    browser.assertNoConsoleErrors("runs paging");
+  }
+
+  @Test
+  void runsTable_showsTheColumnsTheUrlNames_andThePickerChangesThem() {
+    browser.open(server.url() + "/#/experiments/" + experimentId + "?metrics=loss&params=-");
+    browser.waitForText("table.runs", "tuned");
+    assertThat(browser.all("table.runs thead th"))
+        .extracting(WebElement::getText)
+        .containsExactly("Run", "Status", "Started ▼", "Duration", "METRIC\nloss");
+    browser.driver.findElement(By.cssSelector("details.column-picker summary")).click();
+    browser.driver.findElement(By.cssSelector("input[name=params][value=model]")).click();
+    browser.waitFor("th[data-column=model]");
+    assertThat(browser.driver.getCurrentUrl()).contains("params=model");
+    browser.screenshot("runs-columns");
+    browser.assertNoConsoleErrors("runs columns");
+  }
+
+  @Test
+  void runsTable_ofAnExperimentWithoutRuns_saysHowToLogOne() {
+    String id =
+        server
+            .post(API + "/experiments/create", "{\"name\":\"empty-one\"}")
+            .json()
+            .get("experiment_id")
+            .asText();
+    browser.open(server.url() + "/#/experiments/" + id);
+    browser.waitForText(".empty", "No runs in this experiment yet.");
+    assertThat(browser.waitFor(".empty").getText())
+        .contains("mlflow.set_experiment(\"empty-one\")");
+    browser.screenshot("runs-empty");
+    browser.assertNoConsoleErrors("runs empty");
+  }
+
+  @Test
+  void experiments_renameDeleteAndRestore() {
+    server.post(API + "/experiments/create", "{\"name\":\"to-rename\"}");
+    browser.open(server.url() + "/#/experiments?q=to-rename");
+    browser.waitForText("table.grid", "to-rename");
+    browser.driver.findElement(By.xpath("//button[.='Rename']")).click();
+    WebElement input = browser.waitFor("input[name=rename]");
+    input.clear();
+    input.sendKeys("renamed-in-ui");
+    input.submit();
+    browser.open(server.url() + "/#/experiments?q=renamed-in-ui");
+    browser.waitForText("table.grid", "renamed-in-ui");
+    browser.driver.findElement(By.xpath("//button[.='Delete']")).click();
+    browser.waitForText(".empty", "No experiment matches");
+    browser.open(server.url() + "/#/experiments?q=renamed-in-ui&view=deleted");
+    browser.waitForText("table.grid", "renamed-in-ui");
+    browser.screenshot("experiments-deleted");
+    browser.driver.findElement(By.xpath("//button[.='Restore']")).click();
+    browser.waitForText(".empty", "No deleted experiment matches");
+    assertThat(
+            server
+                .get(API + "/experiments/get-by-name?experiment_name=renamed-in-ui")
+                .json()
+                .at("/experiment/lifecycle_stage")
+                .asText())
+        .isEqualTo("active");
+    browser.assertNoConsoleErrors("experiment rename, delete and restore");
+  }
+
+  private static List<String> runNames() {
+    return browser.all("table.runs tbody tr td:first-child").stream()
+        .map(WebElement::getText)
+        .toList();
+  }
+
+  @Test
   void runsTable_filtersAndShowsTheServersMessageForABadFilter() {
     String filter = URLEncoder.encode("params.model = 'gbm'", StandardCharsets.UTF_8);
     browser.open(server.url() + "/#/experiments/" + experimentId + "?filter=" + filter);

@@ -34,7 +34,7 @@ export async function render(root, params, query) {
       h('span.muted', 'ID ' + id)));
 
   const box = h('input.filter', { type: 'search', name: 'filter', value: state.filter, 'aria-label': 'Filter runs',
-    placeholder: "metrics.accuracy > 0.9 and params.model = 'cnn'", spellcheck: 'false' });
+    placeholder: "Filter, e.g. metrics.accuracy > 0.9 and params.model = 'cnn'", spellcheck: 'false' });
   root.append(h('form.toolbar.filter-bar', { role: 'search', on: { submit: (e) => {
     e.preventDefault();
     go('/experiments/' + id, { filter: box.value.trim(), order: state.order, metrics: state.metrics, params: state.params });

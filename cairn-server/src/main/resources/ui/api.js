@@ -56,3 +56,6 @@ export const getRun = (id) => get('/runs/get', { run_id: id });
 export const metricHistory = (runId, key, maxResults = 2000) =>
   get('/metrics/get-history-bulk-interval', { run_ids: runId, metric_key: key, max_results: maxResults });
 export const listArtifacts = (runId, path) => get('/artifacts/list', { run_id: runId, path });
+export const renameRun = (id, name) => post('/runs/update', { run_id: id, run_name: name });
+export const deleteRun = (id) => post('/runs/delete', { run_id: id });
+export const restoreRun = (id) => post('/runs/restore', { run_id: id });

@@ -1,7 +1,7 @@
 // One run: overview, tags, params, metrics (latest values), a metric's chart and its artifacts.
 import * as api from '../api.js';
 import { h, errorBox, empty, fmtTime, fmtDuration, fmtValue, statusBadge } from '../dom.js';
-import { link } from '../router.js';
+import { link, reload } from '../router.js';
 import { metricChart } from '../chart.js';
 
 export async function render(root, params, query) {
@@ -26,7 +26,8 @@ export async function render(root, params, query) {
 
   root.append(h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, h('a', { href: '#/experiments' }, 'Experiments'), ' / ',
     h('a', { href: link('/experiments/' + info.experiment_id) }, experimentName), ' /'),
-  h('div.title-row', h('h1', info.run_name || info.run_id), statusBadge(info.status)));
+  h('div.title-row', h('h1', info.run_name || info.run_id), statusBadge(info.status),
+    info.lifecycle_stage === 'deleted' ? h('span.badge.status-failed', 'deleted') : null, manage(info)));
 
   const overview = [
     ['Run ID', h('code', info.run_id)],
@@ -78,6 +79,31 @@ export async function render(root, params, query) {
     requestAnimationFrame(() => requestAnimationFrame(draw));
   }
   root.append(await artifacts(info.run_id));
+}
+
+/** Rename, delete and restore: the run's own actions, next to its name. */
+function manage(info) {
+  const out = h('span.form-error', { role: 'alert' });
+  const act = async (fn) => {
+    try {
+      await fn();
+      reload();
+    } catch (err) {
+      out.textContent = err.message;
+    }
+  };
+  const bar = h('div.toolbar.run-actions');
+  const rename = h('button.small', { type: 'button', on: { click: () => {
+    const input = h('input', { name: 'run_name', value: info.run_name || '', 'aria-label': 'New run name' });
+    bar.replaceChildren(h('form.inline', { on: { submit: (e) => { e.preventDefault(); act(() => api.renameRun(info.run_id, input.value.trim())); } } },
+      input, h('button.small.primary', { type: 'submit' }, 'Save'), h('button.small', { type: 'button', on: { click: reload } }, 'Cancel')), out);
+    input.focus();
+  } } }, 'Rename');
+  const lifecycle = info.lifecycle_stage === 'deleted'
+    ? h('button.small', { type: 'button', on: { click: () => act(() => api.restoreRun(info.run_id)) } }, 'Restore')
+    : h('button.small.danger', { type: 'button', on: { click: () => act(() => api.deleteRun(info.run_id)) } }, 'Delete');
+  bar.append(rename, lifecycle, out);
+  return bar;
 }
 
 function keyValues(title, rows, none, id) {

@@ -251,6 +251,41 @@ class UiBrowserTest {
     browser.assertNoConsoleErrors("experiment rename, delete and restore");
   }
 
+  @Test
+  void runPage_renamesDeletesAndRestoresTheRun() {
+    String id = run("scratch", 0.5, "tree", 1);
+    browser.open(server.url() + "/#/experiments/" + experimentId + "/runs/" + id);
+    browser.waitForText("h1", "scratch");
+    browser.driver.findElement(By.xpath("//button[.='Rename']")).click();
+    WebElement input = browser.waitFor("input[name=run_name]");
+    input.clear();
+    input.sendKeys("scratch-renamed");
+    input.submit();
+    browser.waitForText("h1", "scratch-renamed");
+    browser.driver.findElement(By.xpath("//button[.='Delete']")).click();
+    browser.waitForText(".title-row", "deleted");
+    assertThat(
+            server
+                .get(API + "/runs/get?run_id=" + id)
+                .json()
+                .at("/run/info/lifecycle_stage")
+                .asText())
+        .isEqualTo("deleted");
+    browser.driver.findElement(By.xpath("//button[.='Restore']")).click();
+    browser.waitFor("button.danger");
+    assertThat(
+            server
+                .get(API + "/runs/get?run_id=" + id)
+                .json()
+                .at("/run/info/lifecycle_stage")
+                .asText())
+        .isEqualTo("active");
+    assertThat(server.get(API + "/runs/get?run_id=" + id).json().at("/run/info/run_name").asText())
+        .isEqualTo("scratch-renamed");
+    browser.assertNoConsoleErrors("run rename, delete and restore");
+    server.post(API + "/runs/delete", "{\"run_id\":\"" + id + "\"}");
+  }
+
   private static List<String> runNames() {
     return browser.all("table.runs tbody tr td:first-child").stream()
         .map(WebElement::getText)
@@ -291,6 +326,10 @@ class UiBrowserTest {
     assertThat(browser.waitFor("select[name=metric]").getDomProperty("value")).isEqualTo("loss");
     browser.driver.executeScript("window.scrollTo(0, 0)");
     browser.screenshot("run");
+    new org.openqa.selenium.support.ui.Select(browser.waitFor("select[name=metric]"))
+        .selectByValue("accuracy");
+    browser.waitForText(".chart .u-legend", "accuracy");
+    assertThat(browser.driver.getCurrentUrl()).endsWith("?metric=accuracy");
     browser.assertNoConsoleErrors("run");
   }
 

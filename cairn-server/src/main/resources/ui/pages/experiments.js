@@ -40,7 +40,7 @@ export async function render(root, params, query) {
   }
   const rows = list.map((x) => row(x, deleted));
   root.append(h('div.table-wrap', h('table.grid', h('thead', h('tr',
-    h('th', 'Name'), h('th.num', 'ID'), h('th', 'Created'), h('th', 'Last update'), h('th', 'Artifact location'), h('th', ''))),
+    h('th', 'Name'), h('th.num', 'ID'), h('th.wide-only', 'Created'), h('th', 'Last update'), h('th.wide-only', 'Artifact location'), h('th', ''))),
   h('tbody', rows))));
   if (answer.next_page_token) {
     root.append(h('div.pager', h('a.button', { href: link('/experiments', { q, view: deleted ? 'deleted' : '', page: answer.next_page_token }) }, 'Next page →')));
@@ -79,7 +79,7 @@ function createForm() {
 }
 
 function row(x, deleted) {
-  const nameCell = h('td', h('a', { href: link('/experiments/' + x.experiment_id) }, x.name));
+  const nameCell = h('td.name', h('a', { href: link('/experiments/' + x.experiment_id) }, x.name));
   const out = h('span.form-error', { role: 'alert' });
   const act = async (fn) => {
     try {
@@ -100,7 +100,7 @@ function row(x, deleted) {
     ? h('button.small', { type: 'button', on: { click: () => act(() => api.restoreExperiment(x.experiment_id)) } }, 'Restore')
     : h('button.small.danger', { type: 'button', on: { click: () => act(() => api.deleteExperiment(x.experiment_id)) } }, 'Delete');
   return h('tr', { 'data-experiment-id': x.experiment_id }, nameCell, h('td.num', x.experiment_id),
-    h('td.nowrap', fmtTime(x.creation_time)), h('td.nowrap', fmtTime(x.last_update_time)),
-    h('td.mono.clip', { title: x.artifact_location }, x.artifact_location),
+    h('td.nowrap.wide-only', fmtTime(x.creation_time)), h('td.nowrap', fmtTime(x.last_update_time)),
+    h('td.mono.clip.wide-only', { title: x.artifact_location }, x.artifact_location),
     h('td.actions', deleted ? null : rename, remove, out));
 }

@@ -122,6 +122,21 @@ class UiBrowserTest {
     assertThat(browser.waitFor("input.uri").getDomProperty("value")).isEqualTo(server.url());
     browser.screenshot("experiments");
     browser.assertNoConsoleErrors("experiments");
+    // A small laptop window: the page wraps rather than overflowing sideways.
+    org.openqa.selenium.Dimension size = browser.driver.manage().window().getSize();
+    try {
+      browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(820, 700));
+      Object overflow =
+          browser.driver.executeScript(
+              "return document.documentElement.scrollWidth > document.documentElement.clientWidth");
+      assertThat(overflow).isEqualTo(false);
+      browser.screenshot("experiments-narrow");
+      browser.open(server.url() + "/#/experiments/" + experimentId + "/runs/" + tunedRunId);
+      browser.waitFor(".chart canvas");
+      browser.screenshot("run-narrow");
+    } finally {
+      browser.driver.manage().window().setSize(size);
+    }
   }
 
   @Test

@@ -57,6 +57,11 @@ public final class BodyPrefetch implements Filter {
     return req.getAttribute(BODY) != null;
   }
 
+  /** The bytes read ahead, or null when the body was not read ahead. */
+  static byte[] body(HttpServletRequest req) {
+    return (byte[]) req.getAttribute(BODY);
+  }
+
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {

@@ -1,6 +1,5 @@
 package io.cairn.server.http;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.core.error.CairnException;
 import io.cairn.core.error.ErrorCode;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,8 +76,10 @@ public final class JsonBodies {
     requireJson(ctx.contentType());
     if (!BodyPrefetch.prefetched(ctx.req())) {
       // Bodies read ahead were counted and charged as they arrived.
-      long tokens = count(bytes, limits.maxTokens());
-      charge(ctx.req(), budget).add(tokens * TOKEN_BYTES);
+      TokenCounter counter = counter(limits.maxTokens());
+      counter.feed(bytes, bytes.length);
+      counter.end();
+      charge(ctx.req(), budget).add(counter.tokens() * TOKEN_BYTES);
     }
     try {
       return Fields.ofJson(mapper.readTree(bytes));
@@ -97,23 +97,6 @@ public final class JsonBodies {
           "The request body must be sent as Content-Type: application/json, not %s",
           type.isEmpty() ? "without a Content-Type" : "'" + type + "'");
     }
-  }
-
-  /** Counts the tokens (and checks the nesting) without building anything. */
-  private long count(byte[] bytes, int maxTokens) {
-    long tokens = 0;
-    try (JsonParser p = mapper.getFactory().createParser(bytes)) {
-      while (p.nextToken() != null) {
-        if (++tokens > maxTokens) {
-          throw tooManyTokens(maxTokens);
-        }
-      }
-    } catch (JsonProcessingException e) {
-      throw malformed(e);
-    } catch (IOException e) {
-      throw new IllegalStateException("reading a byte array failed", e);
-    }
-    return tokens;
   }
 
   static CairnException tooManyTokens(int maxTokens) {
@@ -140,16 +123,22 @@ public final class JsonBodies {
             + e.getOriginalMessage().replaceFirst(" \\(start marker at \\[Source: .*$", ""));
   }
 
-  /** Reads the whole body, charging it as it arrives; refuses it past {@code max} bytes. */
+  /**
+   * The whole body, refused past {@code max} bytes: the bytes read ahead as they are, or else read
+   * here and charged as they arrive. A read that Jetty's idle timeout ends is answered 408 by
+   * ErrorHandling.
+   */
   private byte[] bytes(Context ctx, long max) throws IOException {
     long declared = ctx.req().getContentLengthLong();
     if (declared > max) {
       throw tooLarge("is " + declared + " bytes", max);
     }
-    // A body BodyPrefetch read ahead was charged as it arrived.
-    boolean charging = !BodyPrefetch.prefetched(ctx.req());
+    byte[] ahead = BodyPrefetch.body(ctx.req());
+    if (ahead != null) {
+      return ahead;
+    }
     BodyBudget.Charge charge = charge(ctx.req(), budget);
-    if (declared > 0 && charging) {
+    if (declared > 0) {
       charge.add(declared);
     }
     ByteArrayOutputStream out =
@@ -162,29 +151,14 @@ public final class JsonBodies {
         if (out.size() + (long) n > max) {
           throw tooLarge("is over the limit", max);
         }
-        if (charging && out.size() + n > charged) {
+        if (out.size() + n > charged) {
           charge.add(out.size() + n - charged);
           charged = out.size() + n;
         }
         out.write(buffer, 0, n);
       }
-    } catch (IOException e) {
-      throw stalled(e);
     }
     return out.toByteArray();
-  }
-
-  /**
-   * A body that stopped arriving is the client's fault (408, which MLflow clients retry), not the
-   * server's: Jetty reports it as an IOException caused by a timeout.
-   */
-  static IOException stalled(IOException e) {
-    if (ErrorHandling.timedOut(e)) {
-      throw new HttpResponseException(
-          408,
-          "The request body stopped arriving before it was complete; the connection timed out");
-    }
-    return e;
   }
 
   private static boolean isBlank(byte[] bytes) {
